@@ -1,0 +1,102 @@
+//! The element type of every matrix: `f32` (the default) or `f64`.
+//!
+//! One small trait covers both precisions. It gathers what the engine needs:
+//! arithmetic and the usual functions (from [`num_traits::Float`]), what faer's
+//! matrix product needs, and conversions to and from `f64` and bytes for the
+//! model file.
+
+use std::fmt::{Debug, Display};
+use std::iter::Sum;
+use std::ops::{AddAssign, DivAssign, MulAssign, SubAssign};
+
+/// A floating-point element type: implemented for `f32` and `f64` only.
+pub trait Float:
+    num_traits::Float
+    + faer::traits::RealField
+    + AddAssign
+    + SubAssign
+    + MulAssign
+    + DivAssign
+    + Sum
+    + Default
+    + Debug
+    + Display
+    + Send
+    + Sync
+    + 'static
+{
+    /// The name used on the command line and in the model file (`"f32"`).
+    const NAME: &'static str;
+    /// Size of one element in bytes.
+    const BYTES: usize;
+
+    /// Converts from `f64`, rounding to nearest for `f32`.
+    fn from_f64(value: f64) -> Self;
+    /// Converts to `f64` exactly.
+    fn as_f64(self) -> f64;
+    /// Appends the little-endian bytes of `self` to `out`.
+    fn write_le(self, out: &mut Vec<u8>);
+    /// Reads one element from exactly [`Self::BYTES`] little-endian bytes.
+    fn read_le(bytes: &[u8]) -> Self;
+}
+
+impl Float for f32 {
+    const NAME: &'static str = "f32";
+    const BYTES: usize = 4;
+
+    fn from_f64(value: f64) -> Self {
+        value as f32
+    }
+    fn as_f64(self) -> f64 {
+        f64::from(self)
+    }
+    fn write_le(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+    fn read_le(bytes: &[u8]) -> Self {
+        let mut raw = [0u8; 4];
+        raw.copy_from_slice(bytes);
+        f32::from_le_bytes(raw)
+    }
+}
+
+impl Float for f64 {
+    const NAME: &'static str = "f64";
+    const BYTES: usize = 8;
+
+    fn from_f64(value: f64) -> Self {
+        value
+    }
+    fn as_f64(self) -> f64 {
+        self
+    }
+    fn write_le(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+    fn read_le(bytes: &[u8]) -> Self {
+        let mut raw = [0u8; 8];
+        raw.copy_from_slice(bytes);
+        f64::from_le_bytes(raw)
+    }
+}
+
+/// Which element type a network uses; chosen at run time, e.g. by `--precision`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    /// 32-bit floats: the default, fast.
+    #[default]
+    F32,
+    /// 64-bit floats: for gradient checks and when f32 is not precise enough.
+    F64,
+}
+
+impl Precision {
+    /// The name used on the command line and in the model file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Precision::F32 => f32::NAME,
+            Precision::F64 => f64::NAME,
+        }
+    }
+}

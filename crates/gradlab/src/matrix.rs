@@ -1,0 +1,263 @@
+//! A row-major dense matrix and the few operations backprop needs.
+//!
+//! Rows are samples, columns are features: a batch of `B` inputs with `n`
+//! features is a `B × n` matrix. The matrix product is faer's GEMM; everything
+//! else here is a plain loop.
+
+use crate::element::Float;
+use faer::linalg::matmul::matmul;
+use faer::{Accum, MatMut, MatRef, Par};
+
+/// A dense, row-major matrix of `rows × cols` elements.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Matrix<T> {
+    rows: usize,
+    cols: usize,
+    data: Vec<T>,
+}
+
+/// Whether an operand of [`gemm`] is used as stored or transposed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transpose {
+    /// Use the matrix as stored.
+    No,
+    /// Use its transpose.
+    Yes,
+}
+
+/// Whether [`gemm`] overwrites its output or adds to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// `out = a · b`
+    Overwrite,
+    /// `out += a · b`
+    Accumulate,
+}
+
+impl<T: Float> Matrix<T> {
+    /// A `rows × cols` matrix of zeros.
+    pub fn zeros(rows: usize, cols: usize) -> Self {
+        Matrix {
+            rows,
+            cols,
+            data: vec![T::zero(); rows * cols],
+        }
+    }
+
+    /// Wraps row-major `data`; `None` if its length is not `rows * cols`.
+    pub fn from_vec(rows: usize, cols: usize, data: Vec<T>) -> Option<Self> {
+        (data.len() == rows * cols).then_some(Matrix { rows, cols, data })
+    }
+
+    /// Builds a matrix from equally long rows; `None` if they differ in length.
+    pub fn from_rows(rows: &[Vec<T>]) -> Option<Self> {
+        let cols = rows.first().map_or(0, Vec::len);
+        if rows.iter().any(|row| row.len() != cols) {
+            return None;
+        }
+        let data = rows.iter().flatten().copied().collect();
+        Some(Matrix {
+            rows: rows.len(),
+            cols,
+            data,
+        })
+    }
+
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Number of columns.
+    pub fn cols(&self) -> usize {
+        self.cols
+    }
+
+    /// All elements, row after row.
+    pub fn as_slice(&self) -> &[T] {
+        &self.data
+    }
+
+    /// All elements, row after row, mutable.
+    pub fn as_mut_slice(&mut self) -> &mut [T] {
+        &mut self.data
+    }
+
+    /// The element at (`row`, `col`). Panics when out of range.
+    pub fn get(&self, row: usize, col: usize) -> T {
+        assert!(col < self.cols, "column {col} out of range");
+        self.data[row * self.cols + col]
+    }
+
+    /// Sets the element at (`row`, `col`). Panics when out of range.
+    pub fn set(&mut self, row: usize, col: usize, value: T) {
+        assert!(col < self.cols, "column {col} out of range");
+        self.data[row * self.cols + col] = value;
+    }
+
+    /// One row.
+    pub fn row(&self, row: usize) -> &[T] {
+        &self.data[row * self.cols..(row + 1) * self.cols]
+    }
+
+    /// One row, mutable.
+    pub fn row_mut(&mut self, row: usize) -> &mut [T] {
+        &mut self.data[row * self.cols..(row + 1) * self.cols]
+    }
+
+    /// Iterates over the rows.
+    pub fn iter_rows(&self) -> impl Iterator<Item = &[T]> {
+        // `max(1)` keeps `chunks_exact` valid for a matrix with no columns.
+        self.data.chunks_exact(self.cols.max(1)).take(self.rows)
+    }
+
+    /// Changes the number of rows, keeping the columns. Within the capacity
+    /// the matrix was created with this does not allocate: batch buffers are
+    /// made for the largest batch and shrunk for the last, smaller one.
+    pub fn set_rows(&mut self, rows: usize) {
+        self.rows = rows;
+        self.data.resize(rows * self.cols, T::zero());
+    }
+
+    /// The same matrix in another precision.
+    pub fn convert<U: Float>(&self) -> Matrix<U> {
+        Matrix {
+            rows: self.rows,
+            cols: self.cols,
+            data: self.data.iter().map(|&x| U::from_f64(x.as_f64())).collect(),
+        }
+    }
+
+    /// The transpose, as a new matrix.
+    pub fn transposed(&self) -> Matrix<T> {
+        let mut out = Matrix::zeros(self.cols, self.rows);
+        for (r, row) in self.iter_rows().enumerate() {
+            for (c, &value) in row.iter().enumerate() {
+                out.data[c * self.rows + r] = value;
+            }
+        }
+        out
+    }
+
+    /// Copies the rows listed in `indices` of `source` into `self`, which
+    /// takes `indices.len()` rows (no allocation within capacity).
+    pub fn gather_rows(&mut self, source: &Matrix<T>, indices: &[usize]) {
+        assert_eq!(self.cols, source.cols, "gather_rows: column counts differ");
+        self.set_rows(indices.len());
+        for (dst, &i) in self.data.chunks_exact_mut(self.cols.max(1)).zip(indices) {
+            dst.copy_from_slice(source.row(i));
+        }
+    }
+
+    /// True when every element is finite.
+    pub fn all_finite(&self) -> bool {
+        self.data.iter().all(|x| x.is_finite())
+    }
+
+    fn view(&self) -> MatRef<'_, T> {
+        MatRef::from_row_major_slice(&self.data, self.rows, self.cols)
+    }
+
+    fn view_mut(&mut self) -> MatMut<'_, T> {
+        MatMut::from_row_major_slice_mut(&mut self.data, self.rows, self.cols)
+    }
+}
+
+/// The general matrix product `out (=|+=) op(a) · op(b)`, where `op` is the
+/// identity or the transpose. Panics when the shapes do not agree; shapes are
+/// the engine's business, never the user's.
+///
+/// `out` must already have the shape of the product.
+pub fn gemm<T: Float>(
+    out: &mut Matrix<T>,
+    output: Output,
+    a: &Matrix<T>,
+    a_op: Transpose,
+    b: &Matrix<T>,
+    b_op: Transpose,
+) {
+    let a_view = match a_op {
+        Transpose::No => a.view(),
+        Transpose::Yes => a.view().transpose(),
+    };
+    let b_view = match b_op {
+        Transpose::No => b.view(),
+        Transpose::Yes => b.view().transpose(),
+    };
+    assert_eq!(a_view.ncols(), b_view.nrows(), "gemm: inner dimensions differ");
+    assert_eq!(
+        (out.rows, out.cols),
+        (a_view.nrows(), b_view.ncols()),
+        "gemm: output shape differs"
+    );
+    let accum = match output {
+        Output::Overwrite => Accum::Replace,
+        Output::Accumulate => Accum::Add,
+    };
+    matmul(out.view_mut(), accum, a_view, b_view, T::one(), Par::Seq);
+    clear_upper_avx_state();
+}
+
+/// faer's x86 kernels return with the upper halves of the AVX registers in
+/// use (no `vzeroupper`). Scalar and SSE code that runs next (libm's `tanh`,
+/// `exp`) then pays a state-transition penalty on every instruction, measured
+/// at 10–100× (DESIGN.md §5). Clearing the state after each product avoids it.
+#[inline]
+fn clear_upper_avx_state() {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: the CPU supports AVX, checked just above.
+        unsafe { zero_upper() }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+unsafe fn zero_upper() {
+    std::arch::x86_64::_mm256_zeroupper();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(rows: &[Vec<f64>]) -> Matrix<f64> {
+        Matrix::from_rows(rows).unwrap()
+    }
+
+    #[test]
+    fn gemm_matches_hand_products_with_transposes() {
+        let a = m(&[vec![1.0, 2.0, 3.0], vec![4.0, 5.0, 6.0]]); // 2×3
+        let b = m(&[vec![1.0, 0.0], vec![0.0, 1.0], vec![1.0, 1.0]]); // 3×2
+        let mut out = Matrix::zeros(2, 2);
+        gemm(&mut out, Output::Overwrite, &a, Transpose::No, &b, Transpose::No);
+        // [1+3, 2+3; 4+6, 5+6] by hand.
+        assert_eq!(out, m(&[vec![4.0, 5.0], vec![10.0, 11.0]]));
+
+        let mut gram = Matrix::zeros(3, 3);
+        gemm(&mut gram, Output::Overwrite, &a, Transpose::Yes, &a, Transpose::No);
+        // (aᵀa)[0][0] = 1·1 + 4·4 = 17, (aᵀa)[1][2] = 2·3 + 5·6 = 36.
+        assert_eq!(gram.get(0, 0), 17.0);
+        assert_eq!(gram.get(1, 2), 36.0);
+
+        gemm(&mut out, Output::Accumulate, &a, Transpose::No, &b, Transpose::No);
+        assert_eq!(out, m(&[vec![8.0, 10.0], vec![20.0, 22.0]]));
+
+        let mut outer = Matrix::zeros(2, 2);
+        gemm(&mut outer, Output::Overwrite, &a, Transpose::No, &a, Transpose::Yes);
+        // a·aᵀ = [14, 32; 32, 77].
+        assert_eq!(outer, m(&[vec![14.0, 32.0], vec![32.0, 77.0]]));
+    }
+
+    #[test]
+    fn transpose_and_gather_rows() {
+        let a = m(&[vec![1.0, 2.0], vec![3.0, 4.0], vec![5.0, 6.0]]);
+        assert_eq!(
+            a.transposed(),
+            m(&[vec![1.0, 3.0, 5.0], vec![2.0, 4.0, 6.0]])
+        );
+        let mut batch = Matrix::zeros(3, 2);
+        batch.gather_rows(&a, &[2, 0]);
+        assert_eq!(batch, m(&[vec![5.0, 6.0], vec![1.0, 2.0]]));
+    }
+}

@@ -1,0 +1,163 @@
+//! Activation functions, applied element-wise after each dense layer.
+//!
+//! | name         | f(z)                    | f′(z), written with a = f(z)      |
+//! |--------------|-------------------------|-----------------------------------|
+//! | `sigmoid`    | 1 / (1 + e^−z)          | a (1 − a)                         |
+//! | `tanh`       | tanh z                  | 1 − a²                            |
+//! | `relu`       | max(0, z)               | 1 if z > 0, else 0                |
+//! | `leaky-relu` | z if z > 0, else 0.01 z | 1 if z > 0, else 0.01             |
+//! | `linear`     | z                       | 1                                 |
+//! | `lecun-tanh` | 1.7159 tanh(2z/3)       | 1.7159 · 2/3 · (1 − (a/1.7159)²)  |
+//!
+//! `lecun-tanh` is the scaled tanh of LeCun et al., "Efficient BackProp"
+//! (1998), §4.4: f(±1) = ±1 and the second derivative peaks at z = ±1.
+//!
+//! The derivative takes *both* the input z and the output a = f(z) that the
+//! forward pass cached, and uses whichever is cheaper, so no function is
+//! evaluated twice.
+
+use crate::element::Float;
+use serde::{Deserialize, Serialize};
+
+/// Slope of `leaky-relu` for negative inputs.
+pub const LEAKY_RELU_SLOPE: f64 = 0.01;
+/// Amplitude of `lecun-tanh`: 1.7159 · tanh(2z/3).
+pub const LECUN_AMPLITUDE: f64 = 1.7159;
+/// Input gain of `lecun-tanh`: 1.7159 · tanh(2z/3).
+pub const LECUN_GAIN: f64 = 2.0 / 3.0;
+
+/// An element-wise activation function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Activation {
+    /// The logistic function 1 / (1 + e^−z).
+    Sigmoid,
+    /// The hyperbolic tangent.
+    #[default]
+    Tanh,
+    /// The rectified linear unit max(0, z).
+    Relu,
+    /// z for z > 0, 0.01 z otherwise.
+    LeakyRelu,
+    /// The identity: no activation.
+    Linear,
+    /// LeCun's 1.7159 · tanh(2z/3).
+    LecunTanh,
+}
+
+impl Activation {
+    /// Every activation, in a fixed order (for tests and help texts).
+    pub const ALL: [Activation; 6] = [
+        Activation::Sigmoid,
+        Activation::Tanh,
+        Activation::Relu,
+        Activation::LeakyRelu,
+        Activation::Linear,
+        Activation::LecunTanh,
+    ];
+
+    /// The name used on the command line and in the model file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Activation::Sigmoid => "sigmoid",
+            Activation::Tanh => "tanh",
+            Activation::Relu => "relu",
+            Activation::LeakyRelu => "leaky-relu",
+            Activation::Linear => "linear",
+            Activation::LecunTanh => "lecun-tanh",
+        }
+    }
+
+    /// f(z) for one element.
+    pub fn value<T: Float>(self, z: T) -> T {
+        match self {
+            Activation::Sigmoid => T::one() / (T::one() + (-z).exp()),
+            Activation::Tanh => z.tanh(),
+            Activation::Relu => z.max(T::zero()),
+            Activation::LeakyRelu if z > T::zero() => z,
+            Activation::LeakyRelu => z * T::from_f64(LEAKY_RELU_SLOPE),
+            Activation::Linear => z,
+            Activation::LecunTanh => {
+                T::from_f64(LECUN_AMPLITUDE) * (T::from_f64(LECUN_GAIN) * z).tanh()
+            }
+        }
+    }
+
+    /// f′(z) for one element, given z and the cached a = f(z).
+    pub fn derivative<T: Float>(self, z: T, a: T) -> T {
+        match self {
+            Activation::Sigmoid => a * (T::one() - a),
+            Activation::Tanh => T::one() - a * a,
+            Activation::Relu if z > T::zero() => T::one(),
+            Activation::Relu => T::zero(),
+            Activation::LeakyRelu if z > T::zero() => T::one(),
+            Activation::LeakyRelu => T::from_f64(LEAKY_RELU_SLOPE),
+            Activation::Linear => T::one(),
+            Activation::LecunTanh => {
+                let t = a / T::from_f64(LECUN_AMPLITUDE);
+                T::from_f64(LECUN_AMPLITUDE * LECUN_GAIN) * (T::one() - t * t)
+            }
+        }
+    }
+
+    /// Forward: `a = f(z)` element-wise.
+    pub fn forward<T: Float>(self, z: &[T], a: &mut [T]) {
+        for (a, &z) in a.iter_mut().zip(z) {
+            *a = self.value(z);
+        }
+    }
+
+    /// Backward: `∂C/∂z = ∂C/∂a ⊙ f′(z)`, in place on `grad` (which holds
+    /// ∂C/∂a on entry and ∂C/∂z on return). `z` and `a` are the forward
+    /// pass's input and output.
+    pub fn backward<T: Float>(self, z: &[T], a: &[T], grad: &mut [T]) {
+        if self == Activation::Linear {
+            return;
+        }
+        for ((g, &z), &a) in grad.iter_mut().zip(z).zip(a) {
+            *g *= self.derivative(z, a);
+        }
+    }
+}
+
+impl std::fmt::Display for Activation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// f′ against the central difference (f(z+h) − f(z−h)) / 2h in f64.
+    #[test]
+    fn derivatives_match_central_differences() {
+        let h = 1e-6;
+        for activation in Activation::ALL {
+            for z in [-2.5, -0.7, -0.1, 0.3, 1.0, 2.2] {
+                let a = activation.value(z);
+                let numeric = (activation.value(z + h) - activation.value(z - h)) / (2.0 * h);
+                let analytic = activation.derivative(z, a);
+                let error = (numeric - analytic).abs() / analytic.abs().max(1e-3);
+                assert!(error < 1e-8, "{activation} at {z}: {analytic} vs {numeric}");
+            }
+        }
+    }
+
+    #[test]
+    fn lecun_tanh_maps_one_to_one() {
+        // LeCun 1998 §4.4 chooses the constants so that f(1) = 1 (to 4 digits).
+        assert!((Activation::LecunTanh.value(1.0f64) - 1.0).abs() < 1e-4);
+        assert!((Activation::LecunTanh.value(-1.0f64) + 1.0).abs() < 1e-4);
+    }
+
+    #[test]
+    fn names_round_trip_through_serde() {
+        for activation in Activation::ALL {
+            let json = serde_json::to_string(&activation).unwrap();
+            assert_eq!(json, format!("\"{}\"", activation.name()));
+            assert_eq!(serde_json::from_str::<Activation>(&json).unwrap(), activation);
+        }
+    }
+}

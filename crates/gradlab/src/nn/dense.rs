@@ -1,0 +1,164 @@
+//! A dense (fully connected) layer: `z = x · Wᵀ + b`.
+//!
+//! # Shapes
+//! - input `x`: `B × n_in` (one sample per row)
+//! - weight `W`: `n_out × n_in` (PyTorch's `nn.Linear` layout: row j holds the
+//!   weights *into* neuron j)
+//! - bias `b`: `n_out`
+//! - output `z`: `B × n_out`
+//!
+//! For one sample (a column vector x) this is the course's z = W·x + b; with
+//! the samples stacked as rows, the same product is x · Wᵀ.
+
+use crate::element::Float;
+use crate::matrix::{gemm, Matrix, Output, Transpose};
+
+/// A dense layer's parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dense<T> {
+    /// `n_out × n_in`: `weight[j][i]` connects input i to neuron j.
+    pub weight: Matrix<T>,
+    /// `n_out`: one bias per neuron.
+    pub bias: Vec<T>,
+}
+
+/// The gradient of the cost with respect to one layer's parameters; same
+/// shapes as [`Dense`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DenseGradient<T> {
+    /// ∂C/∂W, `n_out × n_in`.
+    pub weight: Matrix<T>,
+    /// ∂C/∂b, `n_out`.
+    pub bias: Vec<T>,
+}
+
+impl<T: Float> Dense<T> {
+    /// A layer of zeros (the initialiser fills it).
+    pub fn zeros(inputs: usize, outputs: usize) -> Self {
+        Dense {
+            weight: Matrix::zeros(outputs, inputs),
+            bias: vec![T::zero(); outputs],
+        }
+    }
+
+    /// Number of inputs, `n_in`.
+    pub fn inputs(&self) -> usize {
+        self.weight.cols()
+    }
+
+    /// Number of neurons, `n_out`.
+    pub fn outputs(&self) -> usize {
+        self.weight.rows()
+    }
+
+    /// Forward: `z = x · Wᵀ + 1 · bᵀ` (the bias added to every row).
+    ///
+    /// `z` must be `B × n_out` for a `B × n_in` input.
+    pub fn forward(&self, x: &Matrix<T>, z: &mut Matrix<T>) {
+        gemm(z, Output::Overwrite, x, Transpose::No, &self.weight, Transpose::Yes);
+        add_bias_to_rows(z, &self.bias);
+    }
+
+    /// Backward, given δ = ∂C/∂z (`B × n_out`) and the forward input x:
+    ///
+    /// ```text
+    /// ∂C/∂W = δᵀ · x        (n_out × B)·(B × n_in) = n_out × n_in
+    /// ∂C/∂b = δᵀ · 1        column sums of δ: n_out
+    /// ∂C/∂x = δ · W         (B × n_out)·(n_out × n_in) = B × n_in
+    /// ```
+    ///
+    /// Each row of δ is one sample's contribution, so δᵀ · x *sums* the
+    /// per-sample gradients δ_s · x_sᵀ over the batch. The cost itself is a
+    /// mean, so δ already carries the factor 1/B (see [`crate::nn::loss`]).
+    ///
+    /// `input_grad` is skipped (`None`) for the first layer, whose input is
+    /// the data.
+    pub fn backward(
+        &self,
+        x: &Matrix<T>,
+        delta: &Matrix<T>,
+        grad: &mut DenseGradient<T>,
+        input_grad: Option<&mut Matrix<T>>,
+    ) {
+        gemm(&mut grad.weight, Output::Overwrite, delta, Transpose::Yes, x, Transpose::No);
+        column_sums(delta, &mut grad.bias);
+        if let Some(dx) = input_grad {
+            gemm(dx, Output::Overwrite, delta, Transpose::No, &self.weight, Transpose::No);
+        }
+    }
+
+    /// Number of parameters: `n_out · n_in + n_out`.
+    pub fn parameter_count(&self) -> usize {
+        self.weight.as_slice().len() + self.bias.len()
+    }
+}
+
+impl<T: Float> DenseGradient<T> {
+    /// A zero gradient shaped like `layer`.
+    pub fn zeros_like(layer: &Dense<T>) -> Self {
+        DenseGradient {
+            weight: Matrix::zeros(layer.outputs(), layer.inputs()),
+            bias: vec![T::zero(); layer.outputs()],
+        }
+    }
+}
+
+/// `z[r][j] += bias[j]` for every row r.
+fn add_bias_to_rows<T: Float>(z: &mut Matrix<T>, bias: &[T]) {
+    for r in 0..z.rows() {
+        for (value, &b) in z.row_mut(r).iter_mut().zip(bias) {
+            *value += b;
+        }
+    }
+}
+
+/// `sums[j] = Σ_r m[r][j]`.
+fn column_sums<T: Float>(m: &Matrix<T>, sums: &mut [T]) {
+    sums.fill(T::zero());
+    for row in m.iter_rows() {
+        for (sum, &value) in sums.iter_mut().zip(row) {
+            *sum += value;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forward_is_w_x_plus_b_per_row() {
+        let layer = Dense {
+            weight: Matrix::from_rows(&[vec![1.0, 2.0], vec![-1.0, 0.5], vec![0.0, 3.0]]).unwrap(),
+            bias: vec![0.1, 0.2, 0.3],
+        };
+        let x = Matrix::from_rows(&[vec![1.0, 1.0], vec![2.0, -1.0]]).unwrap();
+        let mut z = Matrix::zeros(2, 3);
+        layer.forward(&x, &mut z);
+        // Row 0: [1+2+0.1, -1+0.5+0.2, 0+3+0.3]; row 1: [2-2+0.1, -2-0.5+0.2, -3+0.3].
+        let expected = [[3.1, -0.3, 3.3], [0.1, -2.3, -2.7]];
+        for (r, row) in expected.iter().enumerate() {
+            for (c, &want) in row.iter().enumerate() {
+                assert!((z.get(r, c) - want).abs() < 1e-12, "z[{r}][{c}]");
+            }
+        }
+    }
+
+    #[test]
+    fn backward_sums_per_sample_outer_products() {
+        let layer = Dense {
+            weight: Matrix::from_rows(&[vec![1.0, 2.0], vec![3.0, 4.0]]).unwrap(),
+            bias: vec![0.0, 0.0],
+        };
+        let x = Matrix::from_rows(&[vec![1.0, 2.0], vec![3.0, 4.0]]).unwrap();
+        let delta = Matrix::from_rows(&[vec![1.0, 0.0], vec![0.5, -1.0]]).unwrap();
+        let mut grad = DenseGradient::zeros_like(&layer);
+        let mut dx = Matrix::zeros(2, 2);
+        layer.backward(&x, &delta, &mut grad, Some(&mut dx));
+        // ∂C/∂W = δ₀ x₀ᵀ + δ₁ x₁ᵀ = [[1,2],[0,0]] + [[1.5,2],[-3,-4]].
+        assert_eq!(grad.weight.as_slice(), &[2.5, 4.0, -3.0, -4.0]);
+        assert_eq!(grad.bias, vec![1.5, -1.0]);
+        // ∂C/∂x = δ · W: row 0 = [1, 2]; row 1 = [0.5 - 3, 1 - 4].
+        assert_eq!(dx.as_slice(), &[1.0, 2.0, -2.5, -3.0]);
+    }
+}

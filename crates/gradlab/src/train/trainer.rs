@@ -1,0 +1,317 @@
+//! The training loop: shuffle, cut into batches, backprop, step; once per
+//! epoch, measure the cost on the training and test data.
+//!
+//! Cost, gradient and update stay separate: [`Network::gradient`] computes,
+//! [`GradientDescent::step`] applies, and this loop only orders them. All
+//! buffers are made before the first epoch; a training step allocates nothing.
+
+use crate::element::Float;
+use crate::error::{Error, Result};
+use crate::matrix::Matrix;
+use crate::nn::loss::Targets;
+use crate::nn::network::{Gradients, Network, Workspace};
+use crate::train::optimizer::GradientDescent;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+use std::time::Instant;
+
+/// How many samples go into one gradient step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchSize {
+    /// The whole training set: batch gradient descent.
+    Full,
+    /// This many samples: 1 is stochastic gradient descent (SGD), more is
+    /// mini-batch gradient descent. The last batch of an epoch may be smaller.
+    Samples(usize),
+}
+
+impl BatchSize {
+    /// Parses `full` or a positive whole number.
+    pub fn parse(text: &str) -> Result<BatchSize> {
+        match text.trim() {
+            "full" => Ok(BatchSize::Full),
+            number => match number.parse::<usize>() {
+                Ok(n) if n > 0 => Ok(BatchSize::Samples(n)),
+                _ => Err(Error::setting(
+                    "batch size",
+                    format!("'{text}' (expected a whole number ≥ 1 or 'full')"),
+                )),
+            },
+        }
+    }
+
+    /// The number of samples per batch for a training set of `rows` samples.
+    pub fn samples(self, rows: usize) -> usize {
+        match self {
+            BatchSize::Full => rows,
+            BatchSize::Samples(n) => n.min(rows),
+        }
+        .max(1)
+    }
+}
+
+impl std::fmt::Display for BatchSize {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BatchSize::Full => f.write_str("full"),
+            BatchSize::Samples(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+impl Serialize for BatchSize {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            BatchSize::Full => serializer.serialize_str("full"),
+            BatchSize::Samples(n) => serializer.serialize_u64(*n as u64),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for BatchSize {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            Number(usize),
+            Text(String),
+        }
+        let text = match Written::deserialize(deserializer)? {
+            Written::Number(n) => n.to_string(),
+            Written::Text(text) => text,
+        };
+        BatchSize::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Settings of one training run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TrainSettings {
+    /// Gradient-descent step size η.
+    pub learning_rate: f64,
+    /// Samples per gradient step.
+    pub batch_size: BatchSize,
+    /// Passes over the training data.
+    pub epochs: usize,
+    /// Seeds the shuffling (the weights are seeded separately, by the caller).
+    pub seed: u64,
+    /// Reshuffle the training samples before every epoch.
+    pub shuffle: bool,
+}
+
+impl Default for TrainSettings {
+    fn default() -> Self {
+        TrainSettings {
+            learning_rate: 0.05,
+            batch_size: BatchSize::Samples(32),
+            epochs: 200,
+            seed: 1,
+            shuffle: true,
+        }
+    }
+}
+
+impl TrainSettings {
+    /// Checks every setting; the error names the one that is wrong.
+    pub fn validate(&self) -> Result<()> {
+        GradientDescent::new(self.learning_rate)?;
+        if self.epochs == 0 {
+            return Err(Error::setting("epochs", "0 (must be at least 1)"));
+        }
+        if self.batch_size == BatchSize::Samples(0) {
+            return Err(Error::setting("batch size", "0 (must be at least 1)"));
+        }
+        Ok(())
+    }
+}
+
+/// Inputs and targets, already scaled, in the network's precision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Examples<T> {
+    /// `N × n_in`.
+    pub inputs: Matrix<T>,
+    /// N targets.
+    pub targets: Targets<T>,
+}
+
+impl<T: Float> Examples<T> {
+    /// Number of samples.
+    pub fn len(&self) -> usize {
+        self.inputs.rows()
+    }
+
+    /// True when there are no samples.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// What happened in one epoch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EpochRecord {
+    /// 1-based epoch number.
+    pub epoch: usize,
+    /// Mean cost over the whole training set after the epoch.
+    pub train_cost: f64,
+    /// Mean cost over the test set after the epoch, if one was given.
+    pub test_cost: Option<f64>,
+    /// Seconds since training started.
+    pub seconds: f64,
+}
+
+/// The per-epoch record of a training run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct History {
+    /// One record per finished epoch.
+    pub epochs: Vec<EpochRecord>,
+}
+
+/// What the progress callback wants after an epoch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    /// Go on training.
+    Continue,
+    /// Stop now; the history so far is returned.
+    Stop,
+}
+
+/// Trains `network` on `train` with gradient descent, reporting each epoch
+/// to `on_epoch` (the engine never prints; the caller may draw a progress
+/// bar). Stops with [`Error::Diverged`] when the cost stops being finite.
+pub fn train<T: Float>(
+    network: &mut Network<T>,
+    train: &Examples<T>,
+    test: Option<&Examples<T>>,
+    settings: &TrainSettings,
+    mut on_epoch: impl FnMut(&EpochRecord) -> Control,
+) -> Result<History> {
+    settings.validate()?;
+    if train.is_empty() {
+        return Err(Error::setting("training data", "there are no training rows"));
+    }
+    let optimizer = GradientDescent::new(settings.learning_rate)?;
+    let mut state = TrainingState::new(network, train, settings);
+    let mut history = History::default();
+    let started = Instant::now();
+    for epoch in 1..=settings.epochs {
+        state.run_epoch(network, train, &optimizer, epoch)?;
+        let record = EpochRecord {
+            epoch,
+            train_cost: mean_cost(network, train, &mut state.evaluation),
+            test_cost: test.map(|t| mean_cost(network, t, &mut state.evaluation)),
+            seconds: started.elapsed().as_secs_f64(),
+        };
+        let control = on_epoch(&record);
+        history.epochs.push(record);
+        if control == Control::Stop {
+            break;
+        }
+    }
+    Ok(history)
+}
+
+/// The buffers of one training run, made once.
+struct TrainingState<T> {
+    batch_size: usize,
+    shuffle: bool,
+    rng: ChaCha8Rng,
+    order: Vec<usize>,
+    batch_inputs: Matrix<T>,
+    batch_targets: Targets<T>,
+    workspace: Workspace<T>,
+    gradients: Gradients<T>,
+    evaluation: Evaluation<T>,
+}
+
+impl<T: Float> TrainingState<T> {
+    fn new(network: &Network<T>, train: &Examples<T>, settings: &TrainSettings) -> Self {
+        let batch_size = settings.batch_size.samples(train.len());
+        TrainingState {
+            batch_size,
+            shuffle: settings.shuffle,
+            rng: ChaCha8Rng::seed_from_u64(settings.seed),
+            order: (0..train.len()).collect(),
+            batch_inputs: Matrix::zeros(batch_size, network.inputs()),
+            batch_targets: train.targets.with_capacity_like(batch_size),
+            workspace: Workspace::new(network.architecture(), batch_size),
+            gradients: Gradients::zeros_like(network),
+            evaluation: Evaluation::new(network, train),
+        }
+    }
+
+    fn run_epoch(
+        &mut self,
+        network: &mut Network<T>,
+        train: &Examples<T>,
+        optimizer: &GradientDescent,
+        epoch: usize,
+    ) -> Result<()> {
+        if self.shuffle {
+            self.order.shuffle(&mut self.rng);
+        }
+        for (batch, rows) in self.order.chunks(self.batch_size).enumerate() {
+            self.batch_inputs.gather_rows(&train.inputs, rows);
+            self.batch_targets.gather(&train.targets, rows);
+            let cost = network.gradient(
+                &self.batch_inputs,
+                &self.batch_targets,
+                &mut self.workspace,
+                &mut self.gradients,
+            );
+            if !cost.is_finite() {
+                return Err(Error::Diverged {
+                    epoch,
+                    batch: batch + 1,
+                    cost: cost.to_string(),
+                });
+            }
+            optimizer.step(network, &self.gradients);
+        }
+        Ok(())
+    }
+}
+
+/// Buffers for measuring the cost over a whole data set in chunks.
+struct Evaluation<T> {
+    rows: Vec<usize>,
+    inputs: Matrix<T>,
+    targets: Targets<T>,
+    workspace: Workspace<T>,
+}
+
+/// Rows per chunk when measuring a cost over a whole data set.
+const EVALUATION_CHUNK: usize = 1024;
+
+impl<T: Float> Evaluation<T> {
+    fn new(network: &Network<T>, like: &Examples<T>) -> Self {
+        Evaluation {
+            rows: Vec::with_capacity(EVALUATION_CHUNK),
+            inputs: Matrix::zeros(EVALUATION_CHUNK, network.inputs()),
+            targets: like.targets.with_capacity_like(EVALUATION_CHUNK),
+            workspace: Workspace::new(network.architecture(), EVALUATION_CHUNK),
+        }
+    }
+}
+
+/// The mean cost of `network` over all of `examples`.
+fn mean_cost<T: Float>(network: &Network<T>, examples: &Examples<T>, eval: &mut Evaluation<T>) -> f64 {
+    let mut total = 0.0;
+    for start in (0..examples.len()).step_by(EVALUATION_CHUNK) {
+        let end = (start + EVALUATION_CHUNK).min(examples.len());
+        eval.rows.clear();
+        eval.rows.extend(start..end);
+        eval.inputs.gather_rows(&examples.inputs, &eval.rows);
+        eval.targets.gather(&examples.targets, &eval.rows);
+        let cost = network.cost(&eval.inputs, &eval.targets, &mut eval.workspace);
+        total += cost * (end - start) as f64;
+    }
+    total / examples.len() as f64
+}
+
+/// The mean cost of `network` over all of `examples` (allocates its buffers).
+pub fn evaluate_cost<T: Float>(network: &Network<T>, examples: &Examples<T>) -> f64 {
+    mean_cost(network, examples, &mut Evaluation::new(network, examples))
+}

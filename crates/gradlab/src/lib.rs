@@ -12,3 +12,7 @@ pub use matrix::Matrix;
 pub mod nn;
 pub mod train;
 pub mod methods;
+pub mod metrics;
+pub mod fit;
+pub mod model;
+pub mod model_file;

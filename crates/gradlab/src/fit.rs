@@ -1,0 +1,203 @@
+//! The whole pipeline from a dataset to a trained, evaluated model:
+//!
+//! ```text
+//! split (seeded, stratified) → Scaling::fit(train rows) → Network::new(init, seed)
+//!   → train (batches → forward → cost → backward → step) → metrics on train and test
+//! ```
+//!
+//! # Randomness
+//!
+//! One seed drives everything. The split uses it as given; the initial
+//! weights and the shuffling use seeds derived from it ([`derived_seed`]), so
+//! the three never share a random stream.
+
+use crate::data::dataset::{Dataset, Target, Task};
+use crate::data::scale::Scaling;
+use crate::data::split::{train_test_split, Split};
+use crate::element::{Float, Precision};
+use crate::error::{Error, Result};
+use crate::matrix::Matrix;
+use crate::metrics::Metrics;
+use crate::model::{AnyModel, Model, ModelInfo, FORMAT_VERSION};
+use crate::nn::activation::Activation;
+use crate::nn::init::Init;
+use crate::nn::loss::{Loss, Targets};
+use crate::nn::network::{Architecture, Network};
+use crate::train::trainer::{train, Control, EpochRecord, Examples, History, TrainSettings};
+use serde::{Deserialize, Serialize};
+
+/// Everything a user chooses before training.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FitSettings {
+    /// Widths of the hidden layers; empty for a single layer of neurons
+    /// (linear regression or softmax regression).
+    pub hidden: Vec<usize>,
+    /// Activation of every hidden layer.
+    pub activation: Activation,
+    /// How the initial weights are drawn.
+    pub init: Init,
+    /// How inputs (and, for regression, the target) are scaled.
+    pub scaling: Scaling,
+    /// Share of the rows held out for testing, in (0, 1).
+    pub test_fraction: f64,
+    /// Element type of the network.
+    pub precision: Precision,
+    /// Learning rate, batch size, epochs and the seed.
+    pub train: TrainSettings,
+}
+
+impl Default for FitSettings {
+    fn default() -> Self {
+        FitSettings {
+            hidden: vec![16],
+            activation: Activation::Tanh,
+            init: Init::Xavier,
+            scaling: Scaling::Standard,
+            test_fraction: 0.2,
+            precision: Precision::F32,
+            train: TrainSettings::default(),
+        }
+    }
+}
+
+impl FitSettings {
+    /// Checks every setting before any work; the error names the setting.
+    pub fn validate(&self) -> Result<()> {
+        if let Some(layer) = self.hidden.iter().position(|&n| n == 0) {
+            return Err(Error::setting(
+                "hidden",
+                format!("hidden layer {} has 0 neurons", layer + 1),
+            ));
+        }
+        if !(self.test_fraction > 0.0 && self.test_fraction < 1.0) {
+            return Err(Error::setting(
+                "test fraction",
+                format!("{} (must be between 0 and 1, exclusive)", self.test_fraction),
+            ));
+        }
+        self.init.validate()?;
+        self.train.validate()
+    }
+}
+
+/// A trained model and how it got there.
+#[derive(Debug, Clone)]
+pub struct FitOutcome {
+    /// The trained model, ready to save or predict with.
+    pub model: AnyModel,
+    /// Cost per epoch.
+    pub history: History,
+    /// Metrics on the training rows, in the target's units.
+    pub train_metrics: Metrics,
+    /// Metrics on the held-out test rows, in the target's units.
+    pub test_metrics: Metrics,
+    /// Which rows were used for training and for testing.
+    pub split: Split,
+}
+
+/// A seed for a separate purpose (`stream` 1: weights, 2: shuffling),
+/// derived from the user's seed by a SplitMix64 step.
+pub fn derived_seed(seed: u64, stream: u64) -> u64 {
+    let mut z = seed.wrapping_add(stream.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Splits, scales, trains and evaluates; `on_epoch` sees every epoch and
+/// may stop training early.
+pub fn fit(
+    dataset: &Dataset,
+    settings: &FitSettings,
+    on_epoch: impl FnMut(&EpochRecord) -> Control,
+) -> Result<FitOutcome> {
+    settings.validate()?;
+    let split = train_test_split(dataset, settings.test_fraction, settings.train.seed)?;
+    let (model, history) = match settings.precision {
+        Precision::F32 => {
+            let (model, history) = fit_in::<f32>(dataset, &split, settings, on_epoch)?;
+            (AnyModel::F32(model), history)
+        }
+        Precision::F64 => {
+            let (model, history) = fit_in::<f64>(dataset, &split, settings, on_epoch)?;
+            (AnyModel::F64(model), history)
+        }
+    };
+    let train_metrics = model.evaluate(&dataset.subset(&split.train))?;
+    let test_metrics = model.evaluate(&dataset.subset(&split.test))?;
+    Ok(FitOutcome {
+        model,
+        history,
+        train_metrics,
+        test_metrics,
+        split,
+    })
+}
+
+fn fit_in<T: Float>(
+    dataset: &Dataset,
+    split: &Split,
+    settings: &FitSettings,
+    on_epoch: impl FnMut(&EpochRecord) -> Control,
+) -> Result<(Model<T>, History)> {
+    let info = model_info(dataset, split, settings);
+    let train_rows = examples::<T>(dataset, &split.train, &info);
+    let test_rows = examples::<T>(dataset, &split.test, &info);
+    let seed = derived_seed(settings.train.seed, 1);
+    let mut network = Network::new(info.architecture.clone(), settings.init, seed)?;
+    let train_settings = TrainSettings {
+        seed: derived_seed(settings.train.seed, 2),
+        ..settings.train.clone()
+    };
+    let history = train(&mut network, &train_rows, Some(&test_rows), &train_settings, on_epoch)?;
+    Ok((Model { info, network }, history))
+}
+
+/// The metadata of the model `settings` will train on `dataset`: the
+/// architecture, and scalers fitted on the training rows only.
+fn model_info(dataset: &Dataset, split: &Split, settings: &FitSettings) -> ModelInfo {
+    let train = dataset.subset(&split.train);
+    let (outputs, loss, target_scaler) = match &train.target {
+        Target::Regression(values) => (1, Loss::Mse, Some(settings.scaling.fit_column(values))),
+        Target::Classification { labels, .. } => (labels.len(), Loss::SoftmaxCrossEntropy, None),
+    };
+    let architecture = Architecture::new(
+        dataset.input_names.len(),
+        &settings.hidden,
+        settings.activation,
+        outputs,
+        loss,
+    );
+    ModelInfo {
+        format_version: FORMAT_VERSION,
+        task: dataset.task(),
+        precision: settings.precision,
+        architecture,
+        input_columns: dataset.input_names.clone(),
+        target_column: dataset.target_name.clone(),
+        labels: dataset.labels().to_vec(),
+        input_scaler: settings.scaling.fit(&train.inputs),
+        target_scaler,
+        settings: settings.clone(),
+    }
+}
+
+/// The rows `rows` of `dataset`, scaled as `info` says, in precision `T`.
+pub fn examples<T: Float>(dataset: &Dataset, rows: &[usize], info: &ModelInfo) -> Examples<T> {
+    let part = dataset.subset(rows);
+    let inputs = info.input_scaler.transform(&part.inputs).convert();
+    let targets = match (&part.target, &info.target_scaler) {
+        (Target::Regression(values), Some(scaler)) => {
+            let scaled = values.iter().map(|&v| T::from_f64(scaler.transform_value(0, v)));
+            Targets::Values(Matrix::from_vec(values.len(), 1, scaled.collect()).expect("n × 1"))
+        }
+        (Target::Classification { labels, classes }, _) => Targets::Classes {
+            indices: classes.clone(),
+            classes: labels.len(),
+        },
+        (Target::Regression(_), None) => unreachable!("regression models have a target scaler"),
+    };
+    debug_assert_eq!(info.task == Task::Regression, matches!(targets, Targets::Values(_)));
+    Examples { inputs, targets }
+}

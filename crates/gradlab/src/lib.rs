@@ -1,18 +1,125 @@
-//! gradlab: neural networks from first principles.
+//! # gradlab: neural networks from first principles
+//!
+//! gradlab trains small dense networks on tabular data the way an
+//! introductory deep-learning course teaches it — min-max or standard
+//! scaling, a forward pass written as matrix products, a cost, backprop from
+//! the output layer to the input, gradient descent — and is fast and sturdy
+//! enough to be a real tool. The engine never prints; the `gradlab` binary
+//! is a thin command line over it.
+//!
+//! The course's example: a patient's body temperature now (°C) and a
+//! medication dose (mg) go in; the temperature two hours later (regression)
+//! or its class — normal / elevated / fever — (classification) comes out.
+//! [`data::fever`] generates that data.
+//!
+//! # One call
+//!
+//! [`fit::fit`] splits, scales, trains and evaluates:
+//!
+//! ```
+//! use gradlab::data::dataset::{Dataset, DatasetSpec};
+//! use gradlab::data::fever;
+//! use gradlab::fit::{fit, FitSettings};
+//! use gradlab::metrics::Metrics;
+//! use gradlab::train::trainer::{Control, TrainSettings};
+//!
+//! # fn main() -> gradlab::Result<()> {
+//! let table = fever::table(1_000, 1);
+//! let inputs = Some(vec!["temp_c".to_string(), "dose_mg".to_string()]);
+//! let spec = DatasetSpec { target: "status_2h".into(), inputs, ..Default::default() };
+//! let data = Dataset::from_table(&table, &spec)?;
+//! let settings = FitSettings {
+//!     train: TrainSettings { epochs: 40, ..Default::default() },
+//!     ..Default::default()
+//! };
+//! let outcome = fit(&data, &settings, |_epoch| Control::Continue)?;
+//! let Metrics::Classification(test) = &outcome.test_metrics else { unreachable!() };
+//! assert!(test.accuracy > 0.85, "test accuracy {}", test.accuracy);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Step by step
+//!
+//! generate → split → scale → train → evaluate → predict, with the pieces
+//! that [`fit::fit`] strings together:
+//!
+//! ```
+//! use gradlab::data::dataset::{Dataset, DatasetSpec, Target};
+//! use gradlab::data::{fever, scale::Scaling, split::train_test_split};
+//! use gradlab::metrics::regression_metrics;
+//! use gradlab::nn::{activation::Activation, init::Init, loss::{Loss, Targets}};
+//! use gradlab::nn::network::{Architecture, Network};
+//! use gradlab::train::trainer::{train, Control, Examples, TrainSettings};
+//! use gradlab::Matrix;
+//!
+//! # fn main() -> gradlab::Result<()> {
+//! // 1. Generate 1,000 patients; predict the temperature 2 hours later.
+//! let table = fever::table(1_000, 1);
+//! let inputs = Some(vec!["temp_c".to_string(), "dose_mg".to_string()]);
+//! let spec = DatasetSpec { target: "temp_2h_c".into(), inputs, ..Default::default() };
+//! let data = Dataset::from_table(&table, &spec)?;
+//!
+//! // 2. Split: 80 % to train on, 20 % held out (seeded).
+//! let split = train_test_split(&data, 0.2, 1)?;
+//! let (train_part, test_part) = (data.subset(&split.train), data.subset(&split.test));
+//!
+//! // 3. Scale inputs and target, fitted on the training rows only.
+//! let x_scaler = Scaling::Standard.fit(&train_part.inputs);
+//! let Target::Regression(y_train) = &train_part.target else { unreachable!() };
+//! let y_scaler = Scaling::Standard.fit_column(y_train);
+//! let y_scaled: Vec<f32> = y_train.iter().map(|&y| y_scaler.transform_value(0, y) as f32).collect();
+//! let examples = Examples {
+//!     inputs: x_scaler.transform(&train_part.inputs).convert::<f32>(),
+//!     targets: Targets::Values(Matrix::from_vec(y_scaled.len(), 1, y_scaled).unwrap()),
+//! };
+//!
+//! // 4. Train 2 → 16 tanh → 1 by mini-batch gradient descent on the MSE.
+//! let architecture = Architecture::new(2, &[16], Activation::Tanh, 1, Loss::Mse);
+//! let mut network = Network::<f32>::new(architecture, Init::Xavier, 1)?;
+//! let settings = TrainSettings { epochs: 60, ..Default::default() };
+//! let history = train(&mut network, &examples, None, &settings, |_| Control::Continue)?;
+//! assert!(history.epochs.last().unwrap().train_cost < history.epochs[0].train_cost);
+//!
+//! // 5. Evaluate on the held-out rows, back in °C.
+//! let to_celsius = |x: &Matrix<f64>| -> Vec<f64> {
+//!     let output = network.predict(&x_scaler.transform(x).convert::<f32>());
+//!     output.iter_rows().map(|row| y_scaler.inverse_value(0, f64::from(row[0]))).collect()
+//! };
+//! let Target::Regression(y_test) = &test_part.target else { unreachable!() };
+//! let metrics = regression_metrics(&to_celsius(&test_part.inputs), y_test);
+//! assert!(metrics.rmse < 0.3, "test RMSE {} °C", metrics.rmse); // noise floor: 0.15 °C
+//!
+//! // 6. Predict one patient: 39.5 °C now, 500 mg.
+//! let patient = Matrix::from_rows(&[vec![39.5, 500.0]]).unwrap();
+//! let later = to_celsius(&patient)[0];
+//! assert!((37.0..39.5).contains(&later), "39.5 °C with 500 mg → {later:.1} °C");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Map
+//!
+//! - [`data`]: CSV tables, datasets, splits, scalers, the fever generator.
+//! - [`nn`]: activations, dense layers, costs, initialisation, the network
+//!   with its forward and backward pass.
+//! - [`train`]: batches, gradient descent, the training loop.
+//! - [`methods`]: the numerical gradient and the gradient check.
+//! - [`metrics`], [`model`], [`model_file`], [`fit`].
 #![warn(missing_docs)]
 
 pub mod data;
 pub mod element;
 pub mod error;
+pub mod fit;
 pub mod matrix;
+pub mod methods;
+pub mod metrics;
+pub mod model;
+pub mod model_file;
+pub mod nn;
+pub mod train;
 
 pub use element::{Float, Precision};
 pub use error::{Error, Result};
 pub use matrix::Matrix;
-pub mod nn;
-pub mod train;
-pub mod methods;
-pub mod metrics;
-pub mod fit;
-pub mod model;
-pub mod model_file;

@@ -1,1 +1,69 @@
-fn main(){}
+//! `gradlab`: the command line of the gradlab engine.
+//!
+//! This file holds the top-level command definitions and the dispatch; each
+//! command lives in its own module under `commands/`. The binary does no
+//! math: it reads arguments, calls the engine, and prints.
+//!
+//! Exit codes: 0 on success, 1 on an error (one line `error: …` on stderr),
+//! 2 on a usage error (clap's), 3 when training diverges.
+
+mod commands;
+mod output;
+mod parse;
+mod progress;
+mod report;
+
+use clap::{Parser, Subcommand};
+use output::Console;
+use std::process::ExitCode;
+
+/// Neural networks from first principles, for small tabular problems.
+#[derive(Debug, Parser)]
+#[command(
+    name = "gradlab",
+    version,
+    propagate_version = true,
+    after_help = "Start with `gradlab demo`: it trains both fever models in a few seconds."
+)]
+struct Cli {
+    /// Print nothing on stderr but errors (no progress, no notes).
+    #[arg(long, short, global = true)]
+    quiet: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Write example data as CSV (the course's fever data).
+    Generate(commands::generate::GenerateArgs),
+    /// Train a network on a CSV file and report train/test metrics.
+    Train(commands::train::TrainArgs),
+    /// Measure a saved model on labelled CSV data.
+    Eval(commands::eval::EvalArgs),
+    /// Predict with a saved model: a CSV file or one case.
+    Predict(commands::predict::PredictArgs),
+    /// Show what a model file holds.
+    Inspect(commands::inspect::InspectArgs),
+    /// Solve the fever example both ways and write both models.
+    Demo(commands::demo::DemoArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let console = Console::new(cli.quiet);
+    let result = match cli.command {
+        Command::Generate(args) => commands::generate::run(args, &console),
+        Command::Train(args) => commands::train::run(args, &console),
+        Command::Eval(args) => commands::eval::run(args, &console),
+        Command::Predict(args) => commands::predict::run(args, &console),
+        Command::Inspect(args) => commands::inspect::run(args, &console),
+        Command::Demo(args) => commands::demo::run(args, &console),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => output::report_error(&err),
+    }
+}

@@ -10,12 +10,13 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file could not be opened, read or written.
-    #[error("{path}: {source}")]
+    #[error("{path}: {cause}")]
     Io {
         /// The file involved.
         path: PathBuf,
-        /// What the operating system said.
-        source: std::io::Error,
+        /// What the operating system said. Not exposed as the error's
+        /// `source()`: the message above already holds it, once.
+        cause: std::io::Error,
     },
 
     /// The CSV file has no header row (it is empty).
@@ -53,7 +54,9 @@ pub enum Error {
     },
 
     /// A data row has a different number of cells than the header.
-    #[error("{source_name}: data row {row} has {found} cells, but the header has {expected} columns")]
+    #[error(
+        "{source_name}: data row {row} has {found} cells, but the header has {expected} columns"
+    )]
     RaggedRow {
         /// File name (or `<stdin>`).
         source_name: String,
@@ -141,10 +144,10 @@ impl Error {
     }
 
     /// An [`Error::Io`] for `path`.
-    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub fn io(path: impl Into<PathBuf>, cause: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
-            source,
+            cause,
         }
     }
 }

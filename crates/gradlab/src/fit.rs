@@ -73,7 +73,10 @@ impl FitSettings {
         if !(self.test_fraction > 0.0 && self.test_fraction < 1.0) {
             return Err(Error::setting(
                 "test fraction",
-                format!("{} (must be between 0 and 1, exclusive)", self.test_fraction),
+                format!(
+                    "{} (must be between 0 and 1, exclusive)",
+                    self.test_fraction
+                ),
             ));
         }
         self.init.validate()?;
@@ -150,25 +153,42 @@ fn fit_in<T: Float>(
         seed: derived_seed(settings.train.seed, 2),
         ..settings.train.clone()
     };
-    let history = train(&mut network, &train_rows, Some(&test_rows), &train_settings, on_epoch)?;
+    let history = train(
+        &mut network,
+        &train_rows,
+        Some(&test_rows),
+        &train_settings,
+        on_epoch,
+    )?;
     Ok((Model { info, network }, history))
+}
+
+/// The network [`fit`] builds for `dataset`: one input per input column;
+/// one linear output and the MSE for regression, one output per class and
+/// the softmax cross-entropy for classification.
+pub fn architecture_for(dataset: &Dataset, settings: &FitSettings) -> Architecture {
+    let (outputs, loss) = match &dataset.target {
+        Target::Regression(_) => (1, Loss::Mse),
+        Target::Classification { labels, .. } => (labels.len(), Loss::SoftmaxCrossEntropy),
+    };
+    Architecture::new(
+        dataset.input_names.len(),
+        &settings.hidden,
+        settings.activation,
+        outputs,
+        loss,
+    )
 }
 
 /// The metadata of the model `settings` will train on `dataset`: the
 /// architecture, and scalers fitted on the training rows only.
 fn model_info(dataset: &Dataset, split: &Split, settings: &FitSettings) -> ModelInfo {
     let train = dataset.subset(&split.train);
-    let (outputs, loss, target_scaler) = match &train.target {
-        Target::Regression(values) => (1, Loss::Mse, Some(settings.scaling.fit_column(values))),
-        Target::Classification { labels, .. } => (labels.len(), Loss::SoftmaxCrossEntropy, None),
+    let target_scaler = match &train.target {
+        Target::Regression(values) => Some(settings.scaling.fit_column(values)),
+        Target::Classification { .. } => None,
     };
-    let architecture = Architecture::new(
-        dataset.input_names.len(),
-        &settings.hidden,
-        settings.activation,
-        outputs,
-        loss,
-    );
+    let architecture = architecture_for(dataset, settings);
     ModelInfo {
         format_version: FORMAT_VERSION,
         task: dataset.task(),
@@ -189,7 +209,9 @@ pub fn examples<T: Float>(dataset: &Dataset, rows: &[usize], info: &ModelInfo) -
     let inputs = info.input_scaler.transform(&part.inputs).convert();
     let targets = match (&part.target, &info.target_scaler) {
         (Target::Regression(values), Some(scaler)) => {
-            let scaled = values.iter().map(|&v| T::from_f64(scaler.transform_value(0, v)));
+            let scaled = values
+                .iter()
+                .map(|&v| T::from_f64(scaler.transform_value(0, v)));
             Targets::Values(Matrix::from_vec(values.len(), 1, scaled.collect()).expect("n × 1"))
         }
         (Target::Classification { labels, classes }, _) => Targets::Classes {
@@ -198,6 +220,9 @@ pub fn examples<T: Float>(dataset: &Dataset, rows: &[usize], info: &ModelInfo) -
         },
         (Target::Regression(_), None) => unreachable!("regression models have a target scaler"),
     };
-    debug_assert_eq!(info.task == Task::Regression, matches!(targets, Targets::Values(_)));
+    debug_assert_eq!(
+        info.task == Task::Regression,
+        matches!(targets, Targets::Values(_))
+    );
     Examples { inputs, targets }
 }

@@ -184,7 +184,11 @@ pub fn gemm<T: Float>(
         Transpose::No => b.view(),
         Transpose::Yes => b.view().transpose(),
     };
-    assert_eq!(a_view.ncols(), b_view.nrows(), "gemm: inner dimensions differ");
+    assert_eq!(
+        a_view.ncols(),
+        b_view.nrows(),
+        "gemm: inner dimensions differ"
+    );
     assert_eq!(
         (out.rows, out.cols),
         (a_view.nrows(), b_view.ncols()),
@@ -230,21 +234,49 @@ mod tests {
         let a = m(&[vec![1.0, 2.0, 3.0], vec![4.0, 5.0, 6.0]]); // 2×3
         let b = m(&[vec![1.0, 0.0], vec![0.0, 1.0], vec![1.0, 1.0]]); // 3×2
         let mut out = Matrix::zeros(2, 2);
-        gemm(&mut out, Output::Overwrite, &a, Transpose::No, &b, Transpose::No);
+        gemm(
+            &mut out,
+            Output::Overwrite,
+            &a,
+            Transpose::No,
+            &b,
+            Transpose::No,
+        );
         // [1+3, 2+3; 4+6, 5+6] by hand.
         assert_eq!(out, m(&[vec![4.0, 5.0], vec![10.0, 11.0]]));
 
         let mut gram = Matrix::zeros(3, 3);
-        gemm(&mut gram, Output::Overwrite, &a, Transpose::Yes, &a, Transpose::No);
+        gemm(
+            &mut gram,
+            Output::Overwrite,
+            &a,
+            Transpose::Yes,
+            &a,
+            Transpose::No,
+        );
         // (aᵀa)[0][0] = 1·1 + 4·4 = 17, (aᵀa)[1][2] = 2·3 + 5·6 = 36.
         assert_eq!(gram.get(0, 0), 17.0);
         assert_eq!(gram.get(1, 2), 36.0);
 
-        gemm(&mut out, Output::Accumulate, &a, Transpose::No, &b, Transpose::No);
+        gemm(
+            &mut out,
+            Output::Accumulate,
+            &a,
+            Transpose::No,
+            &b,
+            Transpose::No,
+        );
         assert_eq!(out, m(&[vec![8.0, 10.0], vec![20.0, 22.0]]));
 
         let mut outer = Matrix::zeros(2, 2);
-        gemm(&mut outer, Output::Overwrite, &a, Transpose::No, &a, Transpose::Yes);
+        gemm(
+            &mut outer,
+            Output::Overwrite,
+            &a,
+            Transpose::No,
+            &a,
+            Transpose::Yes,
+        );
         // a·aᵀ = [14, 32; 32, 77].
         assert_eq!(outer, m(&[vec![14.0, 32.0], vec![32.0, 77.0]]));
     }

@@ -65,8 +65,16 @@ pub const PROBABILITY_FLOOR: f64 = 1e-15;
 pub fn regression_metrics(predicted: &[f64], truth: &[f64]) -> RegressionMetrics {
     let n = truth.len() as f64;
     let mean = truth.iter().sum::<f64>() / n;
-    let squared: f64 = predicted.iter().zip(truth).map(|(p, y)| (p - y).powi(2)).sum();
-    let absolute: f64 = predicted.iter().zip(truth).map(|(p, y)| (p - y).abs()).sum();
+    let squared: f64 = predicted
+        .iter()
+        .zip(truth)
+        .map(|(p, y)| (p - y).powi(2))
+        .sum();
+    let absolute: f64 = predicted
+        .iter()
+        .zip(truth)
+        .map(|(p, y)| (p - y).abs())
+        .sum();
     let spread: f64 = truth.iter().map(|y| (y - mean).powi(2)).sum();
     let r2 = if spread > 0.0 {
         1.0 - squared / spread
@@ -109,13 +117,21 @@ pub fn classification_metrics(
     }
     let n = truth.len() as f64;
     let correct: usize = (0..classes).map(|k| confusion[k][k]).sum();
-    let ratio = |num: usize, den: usize| if den == 0 { 0.0 } else { num as f64 / den as f64 };
+    let ratio = |num: usize, den: usize| {
+        if den == 0 {
+            0.0
+        } else {
+            num as f64 / den as f64
+        }
+    };
     let predicted_as = |k: usize| confusion.iter().map(|row| row[k]).sum::<usize>();
     ClassificationMetrics {
         accuracy: correct as f64 / n,
         cross_entropy: log_loss / n,
         labels: labels.to_vec(),
-        precision: (0..classes).map(|k| ratio(confusion[k][k], predicted_as(k))).collect(),
+        precision: (0..classes)
+            .map(|k| ratio(confusion[k][k], predicted_as(k)))
+            .collect(),
         recall: (0..classes)
             .map(|k| ratio(confusion[k][k], confusion[k].iter().sum()))
             .collect(),

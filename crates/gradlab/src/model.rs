@@ -72,10 +72,19 @@ impl ModelInfo {
                 if scaler.columns() != 1 || outputs != 1 {
                     return Err("a regression model must have one output".into());
                 }
+                if !self.labels.is_empty() {
+                    return Err("a regression model has no class labels".into());
+                }
             }
             Task::Classification => {
+                if self.target_scaler.is_some() {
+                    return Err("a classification model has no target scaler".into());
+                }
                 if self.labels.len() != outputs || outputs < 2 {
-                    return Err(format!("{} labels for {outputs} outputs", self.labels.len()));
+                    return Err(format!(
+                        "{} labels for {outputs} outputs",
+                        self.labels.len()
+                    ));
                 }
             }
         }
@@ -114,7 +123,10 @@ impl<T: Float> Model<T> {
         let output: Matrix<f64> = self.network.predict(&scaled).convert();
         match (&self.info.task, &self.info.target_scaler) {
             (Task::Regression, Some(scaler)) => Predictions::Regression(
-                output.iter_rows().map(|row| scaler.inverse_value(0, row[0])).collect(),
+                output
+                    .iter_rows()
+                    .map(|row| scaler.inverse_value(0, row[0]))
+                    .collect(),
             ),
             _ => {
                 let classes = output.iter_rows().map(crate::metrics::argmax).collect();
@@ -173,13 +185,14 @@ impl AnyModel {
             (Predictions::Regression(values), Target::Regression(truth)) => {
                 Ok(Metrics::Regression(regression_metrics(&values, truth)))
             }
-            (Predictions::Classification { probabilities, .. }, Target::Classification { classes, .. }) => {
-                Ok(Metrics::Classification(classification_metrics(
-                    &probabilities,
-                    classes,
-                    &self.info().labels,
-                )))
-            }
+            (
+                Predictions::Classification { probabilities, .. },
+                Target::Classification { classes, .. },
+            ) => Ok(Metrics::Classification(classification_metrics(
+                &probabilities,
+                classes,
+                &self.info().labels,
+            ))),
             _ => Err(Error::BadData {
                 source_name: dataset.target_name.clone(),
                 message: "the data's task does not match the model's".into(),

@@ -39,10 +39,19 @@ fn fresh_metrics(outcome: &FitOutcome) -> Metrics {
 #[test]
 fn regression_reaches_near_the_noise_floor_and_generalises() {
     let outcome = train_on_fever("temp_2h_c");
-    for (what, metrics) in [("test", outcome.test_metrics.clone()), ("fresh", fresh_metrics(&outcome))] {
-        let Metrics::Regression(m) = metrics else { panic!("not regression") };
+    for (what, metrics) in [
+        ("test", outcome.test_metrics.clone()),
+        ("fresh", fresh_metrics(&outcome)),
+    ] {
+        let Metrics::Regression(m) = metrics else {
+            panic!("not regression")
+        };
         assert!(m.rmse <= 0.17, "{what} RMSE {} °C", m.rmse);
-        assert!(m.rmse > 0.13, "{what} RMSE {} °C is below the noise floor", m.rmse);
+        assert!(
+            m.rmse > 0.13,
+            "{what} RMSE {} °C is below the noise floor",
+            m.rmse
+        );
         assert!(m.r2 > 0.97, "{what} R² {}", m.r2);
     }
 }
@@ -50,8 +59,13 @@ fn regression_reaches_near_the_noise_floor_and_generalises() {
 #[test]
 fn classification_reaches_near_the_best_accuracy_and_generalises() {
     let outcome = train_on_fever("status_2h");
-    for (what, metrics) in [("test", outcome.test_metrics.clone()), ("fresh", fresh_metrics(&outcome))] {
-        let Metrics::Classification(m) = metrics else { panic!("not classification") };
+    for (what, metrics) in [
+        ("test", outcome.test_metrics.clone()),
+        ("fresh", fresh_metrics(&outcome)),
+    ] {
+        let Metrics::Classification(m) = metrics else {
+            panic!("not classification")
+        };
         assert!(m.accuracy >= 0.91, "{what} accuracy {}", m.accuracy);
         assert_eq!(m.labels, ["elevated", "fever", "normal"]);
         let rows: usize = m.confusion.iter().flatten().sum();
@@ -60,7 +74,9 @@ fn classification_reaches_near_the_best_accuracy_and_generalises() {
     }
     // On 20,000 fresh rows the best possible accuracy is about 0.926: a much
     // higher figure would mean the evaluation leaks.
-    let Metrics::Classification(m) = fresh_metrics(&outcome) else { unreachable!() };
+    let Metrics::Classification(m) = fresh_metrics(&outcome) else {
+        unreachable!()
+    };
     assert!(m.accuracy < 0.94, "fresh accuracy {}", m.accuracy);
 }
 

@@ -13,7 +13,9 @@ use rand_chacha::ChaCha8Rng;
 const TOLERANCE: f64 = 1e-6;
 
 fn random_matrix(rows: usize, cols: usize, rng: &mut ChaCha8Rng) -> Matrix<f64> {
-    let data = (0..rows * cols).map(|_| rng.random_range(-1.5..1.5)).collect();
+    let data = (0..rows * cols)
+        .map(|_| rng.random_range(-1.5..1.5))
+        .collect();
     Matrix::from_vec(rows, cols, data).unwrap()
 }
 
@@ -30,7 +32,12 @@ fn batch(loss: Loss, inputs: usize, outputs: usize, rows: usize) -> (Matrix<f64>
     (x, targets)
 }
 
-fn assert_gradients_agree(hidden: &[usize], activation: Activation, loss: Loss, outputs: usize) -> f64 {
+fn assert_gradients_agree(
+    hidden: &[usize],
+    activation: Activation,
+    loss: Loss,
+    outputs: usize,
+) -> f64 {
     let architecture = Architecture::new(3, hidden, activation, outputs, loss);
     let mut network = Network::<f64>::new(architecture, Init::Uniform { limit: 0.8 }, 3).unwrap();
     // Non-zero biases, so that the bias gradients are exercised away from 0.
@@ -55,7 +62,12 @@ fn assert_gradients_agree(hidden: &[usize], activation: Activation, loss: Loss, 
     assert_eq!(check.tensors.len(), 2 * (hidden.len() + 1));
     // Element-wise, the absolute error stays at f64 rounding level.
     for tensor in &check.tensors {
-        assert!(tensor.max_abs_error < 1e-8, "{}: {:e}", tensor.name, tensor.max_abs_error);
+        assert!(
+            tensor.max_abs_error < 1e-8,
+            "{}: {:e}",
+            tensor.name,
+            tensor.max_abs_error
+        );
     }
     check.rel_error()
 }

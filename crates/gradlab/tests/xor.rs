@@ -30,7 +30,10 @@ fn two_two_one_tanh_network_learns_xor() {
         seed: 1,
         shuffle: true,
     };
-    let history = train(&mut network, &examples, None, &settings, |_| Control::Continue).unwrap();
+    let history = train(&mut network, &examples, None, &settings, |_| {
+        Control::Continue
+    })
+    .unwrap();
     assert_eq!(history.epochs.len(), 3000);
     let first = history.epochs[0].train_cost;
     let last = history.epochs.last().unwrap().train_cost;

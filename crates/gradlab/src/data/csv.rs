@@ -332,15 +332,22 @@ fn read_error(err: ::csv::Error, source_name: &str, row: usize) -> Error {
     }
 }
 
-/// A cell as text, or [`Error::CsvSyntax`] when it is not valid UTF-8.
-fn cell_text<'a>(bytes: &'a [u8], row: usize, column: &str, source_name: &str) -> Result<&'a str> {
+/// A cell as trimmed text, or [`Error::CsvSyntax`] when it is not valid
+/// UTF-8; `place` names the cell (only called for the error).
+fn cell_text<'a>(
+    bytes: &'a [u8],
+    row: usize,
+    place: impl FnOnce() -> String,
+    source_name: &str,
+) -> Result<&'a str> {
     std::str::from_utf8(bytes)
         .map(str::trim)
         .map_err(|err| Error::CsvSyntax {
             source_name: source_name.to_owned(),
             row,
             message: format!(
-                "{column} is not valid UTF-8 (bad byte at offset {})",
+                "{} is not valid UTF-8 (bad byte at offset {})",
+                place(),
                 err.valid_up_to()
             ),
         })
@@ -350,8 +357,8 @@ fn cell_text<'a>(bytes: &'a [u8], row: usize, column: &str, source_name: &str) -
 fn header_names(record: &::csv::ByteRecord, source_name: &str) -> Result<Vec<String>> {
     let mut names = Vec::with_capacity(record.len());
     for (index, bytes) in record.iter().enumerate() {
-        let place = format!("header cell {}", index + 1);
-        let text = cell_text(bytes, 0, &place, source_name)?;
+        let place = || format!("header cell {}", index + 1);
+        let text = cell_text(bytes, 0, place, source_name)?;
         // csv-core drops a BOM that arrives in one piece; this catches the rest.
         names.push(text.trim_start_matches('\u{feff}').trim().to_owned());
     }
@@ -370,7 +377,10 @@ fn check_names(names: &[String], source_name: &str) -> Result<()> {
     }
     for (index, name) in names.iter().enumerate() {
         if name.is_empty() {
-            return Err(bad_header(format!("column {} has an empty name", index + 1)));
+            return Err(bad_header(format!(
+                "column {} has an empty name",
+                index + 1
+            )));
         }
         if let Some(earlier) = names[..index].iter().position(|n| n == name) {
             return Err(bad_header(format!(
@@ -400,8 +410,8 @@ fn add_row(
         });
     }
     for ((builder, bytes), name) in builders.iter_mut().zip(record.iter()).zip(names) {
-        let place = format!("column '{name}'");
-        builder.push(cell_text(bytes, row, &place, source_name)?, row);
+        let place = || format!("column '{name}'");
+        builder.push(cell_text(bytes, row, place, source_name)?, row);
     }
     Ok(())
 }
@@ -591,7 +601,10 @@ mod tests {
             } => assert_eq!((row, expected, found), (3, 2, 1)),
             other => panic!("expected RaggedRow, got {other:?}"),
         }
-        assert!(matches!(read("a\n1,2\n"), Err(Error::RaggedRow { row: 1, .. })));
+        assert!(matches!(
+            read("a\n1,2\n"),
+            Err(Error::RaggedRow { row: 1, .. })
+        ));
     }
 
     #[test]
@@ -634,7 +647,10 @@ mod tests {
     fn text_column_as_numbers_fails_at_its_first_cell() {
         let table = read("status,x\nnormal,1\nfever,2\n").unwrap();
         let (row, column, text) = not_a_number(table.numeric("status").unwrap_err());
-        assert_eq!((row, column.as_str(), text.as_str()), (1, "status", "normal"));
+        assert_eq!(
+            (row, column.as_str(), text.as_str()),
+            (1, "status", "normal")
+        );
         let message = table.numeric("status").unwrap_err().to_string();
         assert_eq!(
             message,
@@ -654,6 +670,31 @@ mod tests {
         let table = read("\u{feff}temp,dose\n37.5,100\n").unwrap();
         assert_eq!(table.column_names(), ["temp", "dose"]);
         assert_eq!(table.numeric("temp").unwrap(), [37.5]);
+    }
+
+    /// Hands out one byte per `read` call, like a slow pipe.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let Some((first, rest)) = self.0.split_first() else {
+                return Ok(0);
+            };
+            match buf.first_mut() {
+                Some(slot) => *slot = *first,
+                None => return Ok(0),
+            }
+            self.0 = rest;
+            Ok(1)
+        }
+    }
+
+    #[test]
+    fn byte_order_mark_split_across_reads_is_accepted() {
+        let bytes = "\u{feff}temp,dose\n37.5,100\n".as_bytes();
+        let table = Table::read(Trickle(bytes), "pipe", &CsvOptions::default()).unwrap();
+        assert_eq!(table.column_names(), ["temp", "dose"]);
+        assert_eq!(table.numeric("dose").unwrap(), [100.0]);
     }
 
     #[test]
@@ -714,8 +755,8 @@ mod tests {
 
     #[test]
     fn read_path_reports_a_missing_file() {
-        let err = Table::read_path(Path::new("/no/such/file.csv"), &CsvOptions::default())
-            .unwrap_err();
+        let err =
+            Table::read_path(Path::new("/no/such/file.csv"), &CsvOptions::default()).unwrap_err();
         assert!(matches!(err, Error::Io { .. }));
     }
 
@@ -735,15 +776,24 @@ mod tests {
             name: name.to_owned(),
             values: ColumnValues::Text(cells.iter().map(|c| c.to_string()).collect()),
         };
-        let table = Table::from_columns("code", vec![column("x", &["1", "2"]), column("s", &["a", "b"])])
-            .unwrap();
+        let table = Table::from_columns(
+            "code",
+            vec![column("x", &["1", "2"]), column("s", &["a", "b"])],
+        )
+        .unwrap();
         assert_eq!(table.numeric("x").unwrap(), [1.0, 2.0]);
         assert_eq!(table, read("x,s\n1,a\n2,b\n").unwrap().with_source("code"));
 
         let ragged = vec![column("x", &["1", "2"]), column("y", &["1"])];
-        assert!(matches!(Table::from_columns("c", ragged), Err(Error::BadData { .. })));
+        assert!(matches!(
+            Table::from_columns("c", ragged),
+            Err(Error::BadData { .. })
+        ));
         let twice = vec![column("x", &["1"]), column("x", &["1"])];
-        assert!(matches!(Table::from_columns("c", twice), Err(Error::BadHeader { .. })));
+        assert!(matches!(
+            Table::from_columns("c", twice),
+            Err(Error::BadHeader { .. })
+        ));
 
         let nan = Column {
             name: "v".to_owned(),

@@ -12,9 +12,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashMap};
 
 /// What the network predicts.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Task {
     /// A number (e.g. the temperature two hours later).
@@ -25,9 +23,7 @@ pub enum Task {
 }
 
 /// The task as the user asked for it.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TaskChoice {
     /// Regression for a numeric target column, classification for a text one.
@@ -228,7 +224,10 @@ fn check_inputs(names: &[String], target: &str) -> Result<Vec<String>> {
             ));
         }
         if names[..index].contains(name) {
-            return Err(Error::setting("inputs", format!("'{name}' is listed twice")));
+            return Err(Error::setting(
+                "inputs",
+                format!("'{name}' is listed twice"),
+            ));
         }
     }
     Ok(names.to_vec())
@@ -397,11 +396,23 @@ mod tests {
         let mut twice = spec("temp_2h_c");
         twice.inputs = Some(vec!["temp_c".into(), "temp_c".into()]);
         let err = Dataset::from_table(&t, &twice).unwrap_err();
-        assert!(matches!(err, Error::InvalidSetting { setting: "inputs", .. }));
+        assert!(matches!(
+            err,
+            Error::InvalidSetting {
+                setting: "inputs",
+                ..
+            }
+        ));
         let mut target_as_input = spec("temp_2h_c");
         target_as_input.inputs = Some(vec!["temp_2h_c".into()]);
         let err = Dataset::from_table(&t, &target_as_input).unwrap_err();
-        assert!(matches!(err, Error::InvalidSetting { setting: "inputs", .. }));
+        assert!(matches!(
+            err,
+            Error::InvalidSetting {
+                setting: "inputs",
+                ..
+            }
+        ));
         let mut unknown = spec("temp_2h_c");
         unknown.inputs = Some(vec!["temp".into()]);
         let err = Dataset::from_table(&t, &unknown).unwrap_err();
@@ -440,7 +451,10 @@ mod tests {
 
     #[test]
     fn task_names_in_serde_are_lowercase() {
-        assert_eq!(serde_json::to_string(&Task::Classification).unwrap(), "\"classification\"");
+        assert_eq!(
+            serde_json::to_string(&Task::Classification).unwrap(),
+            "\"classification\""
+        );
         let choice: TaskChoice = serde_json::from_str("\"auto\"").unwrap();
         assert_eq!(choice, TaskChoice::Auto);
     }

@@ -233,7 +233,10 @@ fn check_minmax(min: &[f64], max: &[f64], low: f64, high: f64) -> Result<(), Str
     check_finite("max", max)?;
     check_finite("low/high", &[low, high])?;
     if let Some(j) = (0..min.len()).find(|&j| min[j] > max[j]) {
-        return Err(format!("min[{j}] = {} exceeds max[{j}] = {}", min[j], max[j]));
+        return Err(format!(
+            "min[{j}] = {} exceeds max[{j}] = {}",
+            min[j], max[j]
+        ));
     }
     if low >= high {
         return Err(format!("low = {low} is not below high = {high}"));
@@ -243,7 +246,11 @@ fn check_minmax(min: &[f64], max: &[f64], low: f64, high: f64) -> Result<(), Str
 
 fn check_standard(mean: &[f64], std: &[f64]) -> Result<(), String> {
     if mean.len() != std.len() {
-        return Err(format!("{} means but {} standard deviations", mean.len(), std.len()));
+        return Err(format!(
+            "{} means but {} standard deviations",
+            mean.len(),
+            std.len()
+        ));
     }
     check_finite("mean", mean)?;
     check_finite("std", std)?;
@@ -302,7 +309,11 @@ mod tests {
             other => panic!("expected standard, got {other:?}"),
         }
         // (4 − 2.5)/√1.25 = 1.3416407864998738.
-        assert_close(&[scaler.transform_value(0, 4.0)], &[1.3416407864998738], 1e-15);
+        assert_close(
+            &[scaler.transform_value(0, 4.0)],
+            &[1.3416407864998738],
+            1e-15,
+        );
     }
 
     #[test]

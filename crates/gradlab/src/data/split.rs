@@ -161,7 +161,13 @@ mod tests {
         let data = regression(10);
         for bad in [0.0, 1.0, -0.5, 1.5, f64::NAN] {
             let err = train_test_split(&data, bad, 0).unwrap_err();
-            assert!(matches!(err, Error::InvalidSetting { setting: "test fraction", .. }));
+            assert!(matches!(
+                err,
+                Error::InvalidSetting {
+                    setting: "test fraction",
+                    ..
+                }
+            ));
         }
     }
 
@@ -170,7 +176,10 @@ mod tests {
         // round(3 · 0.1) = 0 test rows; round(3 · 0.9) = 3 test rows.
         let small = regression(3);
         let err = train_test_split(&small, 0.1, 0).unwrap_err();
-        assert!(err.to_string().contains("test part empty with 3 rows"), "{err}");
+        assert!(
+            err.to_string().contains("test part empty with 3 rows"),
+            "{err}"
+        );
         let err = train_test_split(&small, 0.9, 0).unwrap_err();
         assert!(err.to_string().contains("training part empty"), "{err}");
     }

@@ -135,7 +135,7 @@ mod tests {
     fn derivatives_match_central_differences() {
         let h = 1e-6;
         for activation in Activation::ALL {
-            for z in [-2.5, -0.7, -0.1, 0.3, 1.0, 2.2] {
+            for z in [-2.5f64, -0.7, -0.1, 0.3, 1.0, 2.2] {
                 let a = activation.value(z);
                 let numeric = (activation.value(z + h) - activation.value(z - h)) / (2.0 * h);
                 let analytic = activation.derivative(z, a);
@@ -157,7 +157,10 @@ mod tests {
         for activation in Activation::ALL {
             let json = serde_json::to_string(&activation).unwrap();
             assert_eq!(json, format!("\"{}\"", activation.name()));
-            assert_eq!(serde_json::from_str::<Activation>(&json).unwrap(), activation);
+            assert_eq!(
+                serde_json::from_str::<Activation>(&json).unwrap(),
+                activation
+            );
         }
     }
 }

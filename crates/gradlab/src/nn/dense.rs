@@ -55,7 +55,14 @@ impl<T: Float> Dense<T> {
     ///
     /// `z` must be `B × n_out` for a `B × n_in` input.
     pub fn forward(&self, x: &Matrix<T>, z: &mut Matrix<T>) {
-        gemm(z, Output::Overwrite, x, Transpose::No, &self.weight, Transpose::Yes);
+        gemm(
+            z,
+            Output::Overwrite,
+            x,
+            Transpose::No,
+            &self.weight,
+            Transpose::Yes,
+        );
         add_bias_to_rows(z, &self.bias);
     }
 
@@ -80,10 +87,24 @@ impl<T: Float> Dense<T> {
         grad: &mut DenseGradient<T>,
         input_grad: Option<&mut Matrix<T>>,
     ) {
-        gemm(&mut grad.weight, Output::Overwrite, delta, Transpose::Yes, x, Transpose::No);
+        gemm(
+            &mut grad.weight,
+            Output::Overwrite,
+            delta,
+            Transpose::Yes,
+            x,
+            Transpose::No,
+        );
         column_sums(delta, &mut grad.bias);
         if let Some(dx) = input_grad {
-            gemm(dx, Output::Overwrite, delta, Transpose::No, &self.weight, Transpose::No);
+            gemm(
+                dx,
+                Output::Overwrite,
+                delta,
+                Transpose::No,
+                &self.weight,
+                Transpose::No,
+            );
         }
     }
 
@@ -136,7 +157,7 @@ mod tests {
         let mut z = Matrix::zeros(2, 3);
         layer.forward(&x, &mut z);
         // Row 0: [1+2+0.1, -1+0.5+0.2, 0+3+0.3]; row 1: [2-2+0.1, -2-0.5+0.2, -3+0.3].
-        let expected = [[3.1, -0.3, 3.3], [0.1, -2.3, -2.7]];
+        let expected: [[f64; 3]; 2] = [[3.1, -0.3, 3.3], [0.1, -2.3, -2.7]];
         for (r, row) in expected.iter().enumerate() {
             for (c, &want) in row.iter().enumerate() {
                 assert!((z.get(r, c) - want).abs() < 1e-12, "z[{r}][{c}]");

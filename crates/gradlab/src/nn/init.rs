@@ -18,7 +18,7 @@ use rand_distr::{Distribution, Normal, Uniform};
 use serde::{Deserialize, Serialize};
 
 /// How initial weights are drawn.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Init {
     /// U(−limit, limit).
@@ -27,17 +27,12 @@ pub enum Init {
         limit: f64,
     },
     /// Glorot & Bengio (2010), uniform form.
+    #[default]
     Xavier,
     /// He et al. (2015), normal form; suited to ReLU.
     He,
     /// LeCun (1998): σ = 1/√n_in; suited to tanh with normalised inputs.
     Lecun,
-}
-
-impl Default for Init {
-    fn default() -> Self {
-        Init::Xavier
-    }
 }
 
 impl Init {
@@ -155,7 +150,10 @@ mod tests {
     #[test]
     fn parse_accepts_names_and_rejects_nonsense() {
         assert_eq!(Init::parse("he").unwrap(), Init::He);
-        assert_eq!(Init::parse("uniform:0.1").unwrap(), Init::Uniform { limit: 0.1 });
+        assert_eq!(
+            Init::parse("uniform:0.1").unwrap(),
+            Init::Uniform { limit: 0.1 }
+        );
         assert!(Init::parse("uniform:-1").is_err());
         assert!(Init::parse("gaussian").is_err());
     }

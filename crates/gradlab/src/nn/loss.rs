@@ -134,7 +134,10 @@ impl Loss {
             (Loss::SoftmaxCrossEntropy, Targets::Classes { indices, .. }) => {
                 cross_entropy_delta(z, indices, delta)
             }
-            _ => panic!("Loss::cost_and_delta: {} does not take these targets", self.name()),
+            _ => panic!(
+                "Loss::cost_and_delta: {} does not take these targets",
+                self.name()
+            ),
         }
     }
 
@@ -164,7 +167,12 @@ fn mse_delta<T: Float>(z: &Matrix<T>, y: &Matrix<T>, delta: &mut Matrix<T>) -> f
     let count = z.as_slice().len();
     let scale = T::from_f64(2.0 / count as f64);
     let mut sum = 0.0;
-    for ((d, &p), &t) in delta.as_mut_slice().iter_mut().zip(z.as_slice()).zip(y.as_slice()) {
+    for ((d, &p), &t) in delta
+        .as_mut_slice()
+        .iter_mut()
+        .zip(z.as_slice())
+        .zip(y.as_slice())
+    {
         let residual = p - t;
         sum += residual.as_f64().powi(2);
         *d = scale * residual;
@@ -233,7 +241,10 @@ mod tests {
     fn cross_entropy_matches_hand_computation_and_is_stable() {
         // z = [0, ln 3]: p = [1/4, 3/4]; class 1 → C = −ln(3/4) = 0.2876820724517809.
         let z = Matrix::from_rows(&[vec![0.0, 3.0f64.ln()]]).unwrap();
-        let t = Targets::Classes { indices: vec![1], classes: 2 };
+        let t = Targets::Classes {
+            indices: vec![1],
+            classes: 2,
+        };
         let mut delta = Matrix::zeros(1, 2);
         let cost = Loss::SoftmaxCrossEntropy.cost_and_delta(&z, &t, &mut delta);
         assert!((cost - 0.287_682_072_451_780_9).abs() < 1e-15);
@@ -242,7 +253,10 @@ mod tests {
 
         // Logits of ±1000 would overflow e^z; logsumexp keeps them finite.
         let huge = Matrix::from_rows(&[vec![1000.0f32, -1000.0]]).unwrap();
-        let t = Targets::Classes { indices: vec![1], classes: 2 };
+        let t = Targets::Classes {
+            indices: vec![1],
+            classes: 2,
+        };
         let cost = Loss::SoftmaxCrossEntropy.cost(&huge, &t);
         assert!((cost - 2000.0).abs() < 1e-3, "cost {cost}");
     }

@@ -69,7 +69,10 @@ impl Architecture {
     /// Checks that every width is positive and the activations fit.
     pub fn validate(&self) -> Result<()> {
         if self.sizes.len() < 2 {
-            return Err(Error::setting("architecture", "needs at least an input and an output size"));
+            return Err(Error::setting(
+                "architecture",
+                "needs at least an input and an output size",
+            ));
         }
         if let Some(position) = self.sizes.iter().position(|&n| n == 0) {
             let what = match position {
@@ -180,11 +183,15 @@ impl<T: Float> Network<T> {
     pub fn from_layers(architecture: Architecture, layers: Vec<Dense<T>>) -> Result<Self> {
         architecture.validate()?;
         let fits = layers.len() == architecture.layer_count()
-            && layers.iter().zip(architecture.sizes.windows(2)).all(|(l, w)| {
-                l.inputs() == w[0] && l.outputs() == w[1] && l.bias.len() == w[1]
-            });
+            && layers
+                .iter()
+                .zip(architecture.sizes.windows(2))
+                .all(|(l, w)| l.inputs() == w[0] && l.outputs() == w[1] && l.bias.len() == w[1]);
         if !fits {
-            return Err(Error::setting("architecture", "the layers' shapes do not match it"));
+            return Err(Error::setting(
+                "architecture",
+                "the layers' shapes do not match it",
+            ));
         }
         Ok(Network {
             architecture,
@@ -209,7 +216,11 @@ impl<T: Float> Network<T> {
 
     /// Number of outputs (1 for regression on one target, K for K classes).
     pub fn outputs(&self) -> usize {
-        *self.architecture.sizes.last().expect("validated: at least two sizes")
+        *self
+            .architecture
+            .sizes
+            .last()
+            .expect("validated: at least two sizes")
     }
 
     /// Total number of weights and biases.
@@ -293,7 +304,9 @@ impl<T: Float> Network<T> {
             let input = if l == 0 { x } else { &before[l - 1] };
             let z = &mut workspace.pre[l];
             layer.forward(input, z);
-            self.architecture.activation(l).forward(z.as_slice(), rest[0].as_mut_slice());
+            self.architecture
+                .activation(l)
+                .forward(z.as_slice(), rest[0].as_mut_slice());
         }
         &workspace.pre[self.layers.len() - 1]
     }
@@ -315,9 +328,9 @@ impl<T: Float> Network<T> {
     ) -> f64 {
         let last = self.layers.len() - 1;
         self.forward(x, workspace);
-        let cost = self
-            .loss()
-            .cost_and_delta(&workspace.pre[last], targets, &mut workspace.delta[last]);
+        let cost =
+            self.loss()
+                .cost_and_delta(&workspace.pre[last], targets, &mut workspace.delta[last]);
         for l in (0..=last).rev() {
             let input = if l == 0 { x } else { &workspace.post[l - 1] };
             let (lower, upper) = workspace.delta.split_at_mut(l);
@@ -352,7 +365,11 @@ impl<T: Float> Gradients<T> {
     /// A zero gradient shaped like `network`.
     pub fn zeros_like(network: &Network<T>) -> Self {
         Gradients {
-            layers: network.layers.iter().map(DenseGradient::zeros_like).collect(),
+            layers: network
+                .layers
+                .iter()
+                .map(DenseGradient::zeros_like)
+                .collect(),
         }
     }
 
@@ -409,7 +426,12 @@ impl<T: Float> Workspace<T> {
     }
 
     fn set_batch(&mut self, rows: usize) {
-        for m in self.pre.iter_mut().chain(&mut self.post).chain(&mut self.delta) {
+        for m in self
+            .pre
+            .iter_mut()
+            .chain(&mut self.post)
+            .chain(&mut self.delta)
+        {
             m.set_rows(rows);
         }
     }

@@ -190,7 +190,10 @@ pub fn train<T: Float>(
 ) -> Result<History> {
     settings.validate()?;
     if train.is_empty() {
-        return Err(Error::setting("training data", "there are no training rows"));
+        return Err(Error::setting(
+            "training data",
+            "there are no training rows",
+        ));
     }
     let optimizer = GradientDescent::new(settings.learning_rate)?;
     let mut state = TrainingState::new(network, train, settings);
@@ -297,7 +300,11 @@ impl<T: Float> Evaluation<T> {
 }
 
 /// The mean cost of `network` over all of `examples`.
-fn mean_cost<T: Float>(network: &Network<T>, examples: &Examples<T>, eval: &mut Evaluation<T>) -> f64 {
+fn mean_cost<T: Float>(
+    network: &Network<T>,
+    examples: &Examples<T>,
+    eval: &mut Evaluation<T>,
+) -> f64 {
     let mut total = 0.0;
     for start in (0..examples.len()).step_by(EVALUATION_CHUNK) {
         let end = (start + EVALUATION_CHUNK).min(examples.len());

@@ -1,0 +1,120 @@
+//! Where output goes: stdout or a file written atomically, notes on stderr,
+//! and how an error ends the program.
+
+use anyhow::Context;
+use std::io::{self, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Exit code for a training run that diverged (the cost became non-finite).
+const EXIT_DIVERGED: u8 = 3;
+
+/// The stderr side of a command: notes and progress, silenced by `--quiet`.
+#[derive(Debug, Clone, Copy)]
+pub struct Console {
+    quiet: bool,
+}
+
+impl Console {
+    /// A console that prints notes unless `quiet`.
+    pub fn new(quiet: bool) -> Self {
+        Console { quiet }
+    }
+
+    /// True when nothing but errors may go to stderr.
+    pub fn is_quiet(self) -> bool {
+        self.quiet
+    }
+
+    /// Prints one note on stderr (nothing under `--quiet`).
+    pub fn note(self, text: impl std::fmt::Display) {
+        if !self.quiet {
+            eprintln!("{text}");
+        }
+    }
+}
+
+/// True when `path` is `-`, i.e. standard input or output.
+pub fn is_dash(path: &Path) -> bool {
+    path == Path::new("-")
+}
+
+/// Writes through `write` to stdout (`-`) or to the file `path`.
+///
+/// A file is written atomically: into a temporary file in the same
+/// directory, which is renamed over `path` only when everything was
+/// written, so a failed or interrupted run never leaves half a file.
+pub fn write_to(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> anyhow::Result<()> {
+    if is_dash(path) {
+        let mut out = io::BufWriter::new(io::stdout().lock());
+        write(&mut out)?;
+        return Ok(out.flush()?);
+    }
+    write_file_atomically(path, write).with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn write_file_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    {
+        let mut out = io::BufWriter::new(temp.as_file_mut());
+        write(&mut out)?;
+        out.flush()?;
+    }
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|err| err.error)?;
+    Ok(())
+}
+
+/// The error and its causes joined by `: `, as one line. A cause whose text
+/// the message already holds is left out (the engine's I/O errors print
+/// their cause themselves).
+fn one_line(err: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if message.contains(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message.replace(['\n', '\r'], " ")
+}
+
+/// Prints `err` as one line on stderr and picks the exit code: 3 when
+/// training diverged, 1 otherwise. A closed stdout (`gradlab … | head`) is
+/// not an error worth a message.
+pub fn report_error(err: &anyhow::Error) -> ExitCode {
+    let broken_pipe = err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    });
+    if broken_pipe {
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("error: {}", one_line(err));
+    let diverged = err.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<gradlab::Error>(),
+            Some(gradlab::Error::Diverged { .. })
+        )
+    });
+    if diverged {
+        ExitCode::from(EXIT_DIVERGED)
+    } else {
+        ExitCode::FAILURE
+    }
+}

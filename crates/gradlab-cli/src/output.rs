@@ -1,7 +1,6 @@
 //! Where output goes: stdout or a file written atomically, notes on stderr,
 //! and how an error ends the program.
 
-use anyhow::Context;
 use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -53,26 +52,7 @@ pub fn write_to(
         write(&mut out)?;
         return Ok(out.flush()?);
     }
-    write_file_atomically(path, write).with_context(|| format!("cannot write {}", path.display()))
-}
-
-fn write_file_atomically(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    {
-        let mut out = io::BufWriter::new(temp.as_file_mut());
-        write(&mut out)?;
-        out.flush()?;
-    }
-    temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|err| err.error)?;
-    Ok(())
+    Ok(gradlab::atomic_file::write_atomically(path, write)?)
 }
 
 /// The error and its causes joined by `: `, as one line. A cause whose text

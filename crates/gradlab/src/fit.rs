@@ -144,15 +144,13 @@ fn fit_in<T: Float>(
     settings: &FitSettings,
     on_epoch: impl FnMut(&EpochRecord) -> Control,
 ) -> Result<(Model<T>, History)> {
-    let info = model_info(dataset, split, settings);
-    let train_rows = examples::<T>(dataset, &split.train, &info);
-    let test_rows = examples::<T>(dataset, &split.test, &info);
-    let seed = derived_seed(settings.train.seed, 1);
-    let mut network = Network::new(info.architecture.clone(), settings.init, seed)?;
-    let train_settings = TrainSettings {
-        seed: derived_seed(settings.train.seed, 2),
-        ..settings.train.clone()
-    };
+    let Prepared {
+        info,
+        train: train_rows,
+        test: test_rows,
+        mut network,
+        train_settings,
+    } = prepare(dataset, split, settings)?;
     let history = train(
         &mut network,
         &train_rows,
@@ -161,6 +159,48 @@ fn fit_in<T: Float>(
         on_epoch,
     )?;
     Ok((Model { info, network }, history))
+}
+
+/// Everything [`fit`] sets up before the first epoch.
+#[derive(Debug, Clone)]
+pub struct Prepared<T> {
+    /// The model's metadata, with scalers fitted on the training rows.
+    pub info: ModelInfo,
+    /// The training rows, scaled.
+    pub train: Examples<T>,
+    /// The test rows, scaled the same way.
+    pub test: Examples<T>,
+    /// The network with its seeded initial weights.
+    pub network: Network<T>,
+    /// The training settings with the shuffling seed derived from the seed.
+    pub train_settings: TrainSettings,
+}
+
+/// Scales the rows of `split` and draws the initial network: the state
+/// every training method (backprop, numerical gradient, brute force) starts
+/// from.
+pub fn prepare<T: Float>(
+    dataset: &Dataset,
+    split: &Split,
+    settings: &FitSettings,
+) -> Result<Prepared<T>> {
+    settings.validate()?;
+    let info = model_info(dataset, split, settings);
+    let train = examples::<T>(dataset, &split.train, &info);
+    let test = examples::<T>(dataset, &split.test, &info);
+    let seed = derived_seed(settings.train.seed, 1);
+    let network = Network::new(info.architecture.clone(), settings.init, seed)?;
+    let train_settings = TrainSettings {
+        seed: derived_seed(settings.train.seed, 2),
+        ..settings.train.clone()
+    };
+    Ok(Prepared {
+        info,
+        train,
+        test,
+        network,
+        train_settings,
+    })
 }
 
 /// The network [`fit`] builds for `dataset`: one input per input column;

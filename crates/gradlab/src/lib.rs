@@ -108,6 +108,7 @@
 //! - [`metrics`], [`model`], [`model_file`], [`fit`].
 #![warn(missing_docs)]
 
+pub mod atomic_file;
 pub mod data;
 pub mod element;
 pub mod error;

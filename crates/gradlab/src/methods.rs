@@ -1,3 +1,7 @@
-//! Ways to find the gradient other than backprop, to check it and to teach it.
+//! The other ways to find weights and gradients, side by side with backprop:
+//! trying every value on a grid (brute force) and measuring the slope
+//! numerically (central differences, also the gradient check).
 
+pub mod brute_force;
+pub mod compare;
 pub mod numerical;

@@ -10,7 +10,9 @@ use crate::error::{Error, Result};
 use crate::fit::FitSettings;
 use crate::matrix::Matrix;
 use crate::metrics::{classification_metrics, regression_metrics, Metrics};
-use crate::nn::network::{Architecture, Network};
+use crate::model_file::gradient_to_bytes;
+use crate::nn::network::{Architecture, Gradients, Network, Workspace};
+use crate::train::trainer::Examples;
 use serde::{Deserialize, Serialize};
 
 /// The model file format version this build writes and reads.
@@ -139,6 +141,30 @@ impl<T: Float> Model<T> {
     }
 }
 
+impl<T: Float> Model<T> {
+    /// The labelled rows of `dataset` scaled as this model scales them: what
+    /// the network saw in training (inputs, and targets in scaled units).
+    pub fn examples(&self, dataset: &Dataset) -> Examples<T> {
+        let rows: Vec<usize> = (0..dataset.rows()).collect();
+        crate::fit::examples(dataset, &rows, &self.info)
+    }
+
+    /// Backprop's gradient of the mean training cost over all rows of
+    /// `dataset` (in the scaled units the model was trained in), and the cost.
+    pub fn gradient(&self, dataset: &Dataset) -> (f64, Gradients<T>) {
+        let examples = self.examples(dataset);
+        let mut workspace = Workspace::new(self.network.architecture(), examples.len());
+        let mut gradients = Gradients::zeros_like(&self.network);
+        let cost = self.network.gradient(
+            &examples.inputs,
+            &examples.targets,
+            &mut workspace,
+            &mut gradients,
+        );
+        (cost, gradients)
+    }
+}
+
 /// A model in either precision, as read from a file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyModel {
@@ -160,6 +186,33 @@ impl AnyModel {
     /// Number of weights and biases.
     pub fn parameter_count(&self) -> usize {
         self.info().architecture.parameter_count()
+    }
+
+    /// The gradient of the mean cost over all rows of `dataset` as the bytes
+    /// of a gradient file ([`crate::model_file::gradient_to_bytes`]), and
+    /// the cost.
+    pub fn gradient_file(&self, dataset: &Dataset) -> (f64, Vec<u8>) {
+        let description = format!(
+            "gradient of the mean {} cost over {} rows, in the model's scaled units",
+            self.info().architecture.loss.name(),
+            dataset.rows()
+        );
+        match self {
+            AnyModel::F32(m) => {
+                let (cost, gradients) = m.gradient(dataset);
+                (
+                    cost,
+                    gradient_to_bytes(&m.network, &gradients, &description),
+                )
+            }
+            AnyModel::F64(m) => {
+                let (cost, gradients) = m.gradient(dataset);
+                (
+                    cost,
+                    gradient_to_bytes(&m.network, &gradients, &description),
+                )
+            }
+        }
     }
 
     /// Predictions for raw inputs (columns in the model's input order).

@@ -50,21 +50,20 @@
 //! not a finite number.
 //! Nothing is allocated that is larger than the file.
 
+use crate::atomic_file::write_atomically;
 use crate::element::{Float, Precision};
 use crate::error::{Error, Result};
 use crate::matrix::Matrix;
 use crate::model::{AnyModel, Model, ModelInfo, FORMAT_VERSION};
 use crate::nn::dense::Dense;
-use crate::nn::network::{Architecture, Network};
+use crate::nn::network::{Architecture, Gradients, Network};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
-use std::fs::{self, File};
-use std::io::{self, Write};
+use std::fs;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::Path;
 
 /// Largest header accepted, in bytes: 16 MiB.
 ///
@@ -85,24 +84,12 @@ const GRADLAB_KEY: &str = "gradlab";
 /// The header key under which safetensors keeps string metadata.
 const METADATA_KEY: &str = "__metadata__";
 
-/// Writes `model` to `path` atomically: the bytes of [`to_bytes`] go to a
-/// temporary file in the same directory (`.{name}.tmp-{pid}-{n}`), which is
-/// flushed to disk and then renamed over `path`.
-///
-/// On any error the temporary file is removed and an existing file at
-/// `path` is left as it was. A missing directory is not created: it is an
-/// [`Error::Io`] naming `path`.
+/// Writes `model` to `path` atomically (see [`crate::atomic_file`]): an
+/// existing file at `path` is replaced whole or left as it was. A missing
+/// directory is not created: it is an [`Error::Io`] naming `path`.
 pub fn save(model: &AnyModel, path: &Path) -> Result<()> {
     let bytes = to_bytes(model);
-    let temporary = temporary_path(path)?;
-    let written = write_synced(&temporary, &bytes).and_then(|()| fs::rename(&temporary, path));
-    if let Err(error) = written {
-        // The temporary file may not exist (e.g. the directory is missing).
-        let _ = fs::remove_file(&temporary);
-        return Err(Error::io(path, error));
-    }
-    sync_directory(path);
-    Ok(())
+    write_atomically(path, |out| out.write_all(&bytes))
 }
 
 /// Reads the model file at `path` and checks it (see the module doc).
@@ -130,6 +117,32 @@ pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<AnyModel> {
         path: path.to_path_buf(),
         message,
     })
+}
+
+/// Metadata key of a gradient file: what the gradient is of.
+pub const GRADIENT_KEY: &str = "gradlab_gradient";
+
+/// The bytes of a gradient file: `gradients` under the model's tensor names
+/// (`layers.{i}.weight` `[out, in]`, `layers.{i}.bias` `[out]`), in the
+/// model's precision, with `description` (e.g. "mean cost over 4000 rows")
+/// under the metadata key [`GRADIENT_KEY`]. Any safetensors reader loads
+/// it, to compare with another framework's autograd.
+pub fn gradient_to_bytes<T: Float>(
+    network: &Network<T>,
+    gradients: &Gradients<T>,
+    description: &str,
+) -> Vec<u8> {
+    let layers = gradients
+        .layers
+        .iter()
+        .map(|g| Dense {
+            weight: g.weight.clone(),
+            bias: g.bias.clone(),
+        })
+        .collect();
+    let as_network = Network::from_layers(network.architecture().clone(), layers)
+        .expect("gradients have the network's shapes");
+    encode_tensors(&as_network, (GRADIENT_KEY, description.to_string()))
 }
 
 // ---------------------------------------------------------------- writing
@@ -177,10 +190,15 @@ fn precision_of<T: Float>() -> Precision {
 }
 
 fn encode<T: Float>(model: &Model<T>) -> Vec<u8> {
-    let network = &model.network;
     let info_json =
         serde_json::to_string(&model.info).expect("ModelInfo has no maps, so it always serialises");
-    let metadata = BTreeMap::from([("format", "pt".to_string()), (GRADLAB_KEY, info_json)]);
+    encode_tensors(&model.network, (GRADLAB_KEY, info_json))
+}
+
+/// The safetensors bytes of `network`'s tensors (in parameter order) with
+/// `format: pt` and one more metadata entry.
+fn encode_tensors<T: Float>(network: &Network<T>, entry: (&'static str, String)) -> Vec<u8> {
+    let metadata = BTreeMap::from([("format", "pt".to_string()), entry]);
     let mut entries = vec![(METADATA_KEY.to_string(), HeaderValue::Metadata(metadata))];
     let mut data = Vec::with_capacity(network.parameter_count() * T::BYTES);
     for t in 0..network.tensor_count() {
@@ -212,37 +230,6 @@ fn tensor_shape(architecture: &Architecture, t: usize) -> Vec<u64> {
         vec![outputs as u64, inputs as u64]
     } else {
         vec![outputs as u64]
-    }
-}
-
-/// `.{name}.tmp-{pid}-{n}` next to `path`; `n` counts saves in this process.
-fn temporary_path(path: &Path) -> Result<PathBuf> {
-    static SAVES: AtomicU64 = AtomicU64::new(0);
-    let Some(name) = path.file_name() else {
-        let error = io::Error::new(io::ErrorKind::InvalidInput, "the path does not name a file");
-        return Err(Error::io(path, error));
-    };
-    let n = SAVES.fetch_add(1, Ordering::Relaxed);
-    let name = format!(".{}.tmp-{}-{n}", name.to_string_lossy(), std::process::id());
-    Ok(path.with_file_name(name))
-}
-
-fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut file = File::create(path)?;
-    file.write_all(bytes)?;
-    file.flush()?;
-    file.sync_all()
-}
-
-/// Makes the rename durable where the platform allows it (best effort: the
-/// file itself is already complete and in place).
-fn sync_directory(path: &Path) {
-    let directory = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    if let Ok(directory) = File::open(directory) {
-        let _ = directory.sync_all();
     }
 }
 

@@ -31,6 +31,7 @@ pub fn default_epsilon<T: Float>() -> f64 {
 
 /// The central-difference gradient of the mean cost over (`x`, `targets`):
 /// 2·P cost evaluations for P parameters. The network is restored exactly.
+/// Allocates its buffers; a training loop keeps a [`NumericalGradient`].
 pub fn numerical_gradient<T: Float>(
     network: &mut Network<T>,
     x: &Matrix<T>,
@@ -38,20 +39,69 @@ pub fn numerical_gradient<T: Float>(
     epsilon: f64,
 ) -> Gradients<T> {
     let mut gradients = Gradients::zeros_like(network);
-    let mut workspace = Workspace::new(network.architecture(), x.rows());
-    let mut gradient_slices: Vec<&mut [T]> = gradients.slices_mut().collect();
-    for (t, grad) in gradient_slices.iter_mut().enumerate() {
-        for (i, g) in grad.iter_mut().enumerate() {
-            let original = network.tensor(t)[i];
-            network.tensor_mut(t)[i] = original + T::from_f64(epsilon);
-            let plus = network.cost(x, targets, &mut workspace);
-            network.tensor_mut(t)[i] = original - T::from_f64(epsilon);
-            let minus = network.cost(x, targets, &mut workspace);
-            network.tensor_mut(t)[i] = original;
-            *g = T::from_f64((plus - minus) / (2.0 * epsilon));
+    let mut method = NumericalGradient::new(network, x.rows(), epsilon);
+    method.gradient(network, x, targets, &mut gradients);
+    gradients
+}
+
+/// The numerical gradient as a training method: buffers made once, and a
+/// count of the cost evaluations it has done.
+#[derive(Debug, Clone)]
+pub struct NumericalGradient<T> {
+    epsilon: f64,
+    workspace: Workspace<T>,
+    cost_evaluations: u64,
+}
+
+impl<T: Float> NumericalGradient<T> {
+    /// Central differences with step `epsilon` for batches of up to
+    /// `capacity` rows.
+    pub fn new(network: &Network<T>, capacity: usize, epsilon: f64) -> Self {
+        NumericalGradient {
+            epsilon,
+            workspace: Workspace::new(network.architecture(), capacity),
+            cost_evaluations: 0,
         }
     }
-    gradients
+
+    /// Cost evaluations (forward passes over a batch) done so far: 2·P per
+    /// call of [`NumericalGradient::gradient`], nothing else.
+    pub fn cost_evaluations(&self) -> u64 {
+        self.cost_evaluations
+    }
+
+    /// Fills `gradients` with (C(w + ε) − C(w − ε)) / 2ε for every parameter
+    /// and returns an estimate of the cost C(w): the mean of the 2·P
+    /// evaluated costs, which equals C(w) up to O(ε²) (NaN if any was NaN).
+    ///
+    /// The divisor is the step actually taken, (w + ε) − (w − ε) as rounded
+    /// in `T`, which in f32 can differ from 2ε by a few per cent.
+    pub fn gradient(
+        &mut self,
+        network: &mut Network<T>,
+        x: &Matrix<T>,
+        targets: &Targets<T>,
+        gradients: &mut Gradients<T>,
+    ) -> f64 {
+        let epsilon = T::from_f64(self.epsilon);
+        let mut cost_sum = 0.0;
+        for (t, grad) in gradients.slices_mut().enumerate() {
+            for (i, g) in grad.iter_mut().enumerate() {
+                let original = network.tensor(t)[i];
+                let (up, down) = (original + epsilon, original - epsilon);
+                network.tensor_mut(t)[i] = up;
+                let plus = network.cost(x, targets, &mut self.workspace);
+                network.tensor_mut(t)[i] = down;
+                let minus = network.cost(x, targets, &mut self.workspace);
+                network.tensor_mut(t)[i] = original;
+                *g = T::from_f64((plus - minus) / (up - down).as_f64());
+                cost_sum += plus + minus;
+            }
+        }
+        let evaluations = 2 * network.parameter_count() as u64;
+        self.cost_evaluations += evaluations;
+        cost_sum / evaluations as f64
+    }
 }
 
 /// Below this magnitude a gradient counts as zero when forming a relative
@@ -122,9 +172,20 @@ pub fn gradient_check<T: Float>(
     let mut workspace = Workspace::new(network.architecture(), x.rows());
     network.gradient(x, targets, &mut workspace, &mut backprop);
     let numerical = numerical_gradient(network, x, targets, epsilon);
-    let tensors = backprop
+    compare_gradients(network, &backprop, &numerical)
+}
+
+/// Compares two gradients of `network`, tensor by tensor (`claimed`: e.g.
+/// backprop's, possibly tampered with to see the check fail; `reference`:
+/// the numerical one).
+pub fn compare_gradients<T: Float>(
+    network: &Network<T>,
+    claimed: &Gradients<T>,
+    reference: &Gradients<T>,
+) -> GradientCheck {
+    let tensors = claimed
         .slices()
-        .zip(numerical.slices())
+        .zip(reference.slices())
         .enumerate()
         .map(|(t, (b, n))| compare_tensor(network.tensor_name(t), b, n))
         .collect();

@@ -298,12 +298,26 @@ impl<T: Float> Network<T> {
     /// Forward pass over `x` (`B × n_in`, B ≤ the workspace's capacity),
     /// caching z_l and a_l in `workspace`. Returns the output layer's z.
     pub fn forward<'w>(&self, x: &Matrix<T>, workspace: &'w mut Workspace<T>) -> &'w Matrix<T> {
-        workspace.set_batch(x.rows());
-        for (l, layer) in self.layers.iter().enumerate() {
+        self.forward_from(0, x, workspace)
+    }
+
+    /// The forward pass from dense layer `first` on, given that layer's
+    /// input (a_{first−1}, or x when `first` is 0). When only the weights
+    /// of layer `first` and later change, the activations before it are the
+    /// same for every evaluation and need computing only once (brute force
+    /// uses this). Returns the output layer's z.
+    pub fn forward_from<'w>(
+        &self,
+        first: usize,
+        input: &Matrix<T>,
+        workspace: &'w mut Workspace<T>,
+    ) -> &'w Matrix<T> {
+        workspace.set_batch(input.rows());
+        for (l, layer) in self.layers.iter().enumerate().skip(first) {
             let (before, rest) = workspace.post.split_at_mut(l);
-            let input = if l == 0 { x } else { &before[l - 1] };
+            let layer_input = if l == first { input } else { &before[l - 1] };
             let z = &mut workspace.pre[l];
-            layer.forward(input, z);
+            layer.forward(layer_input, z);
             self.architecture
                 .activation(l)
                 .forward(z.as_slice(), rest[0].as_mut_slice());

@@ -8,6 +8,7 @@
 use crate::element::Float;
 use crate::error::{Error, Result};
 use crate::matrix::Matrix;
+use crate::methods::numerical::{default_epsilon, NumericalGradient};
 use crate::nn::loss::Targets;
 use crate::nn::network::{Gradients, Network, Workspace};
 use crate::train::optimizer::GradientDescent;
@@ -86,6 +87,19 @@ impl<'de> Deserialize<'de> for BatchSize {
     }
 }
 
+/// How the gradient of each step is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GradientMethod {
+    /// Backpropagation: one forward and one backward pass per step.
+    #[default]
+    Backprop,
+    /// Central differences: two cost evaluations per parameter per step
+    /// (see [`crate::methods::numerical`]). Same result up to O(ε²), far
+    /// slower; for teaching and checking.
+    Numerical,
+}
+
 /// Settings of one training run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -100,6 +114,11 @@ pub struct TrainSettings {
     pub seed: u64,
     /// Reshuffle the training samples before every epoch.
     pub shuffle: bool,
+    /// Backprop or the numerical gradient.
+    pub gradient: GradientMethod,
+    /// Step ε of the numerical gradient; `None`: the precision's default
+    /// ([`crate::methods::numerical::default_epsilon`]).
+    pub epsilon: Option<f64>,
 }
 
 impl Default for TrainSettings {
@@ -110,6 +129,8 @@ impl Default for TrainSettings {
             epochs: 200,
             seed: 1,
             shuffle: true,
+            gradient: GradientMethod::Backprop,
+            epsilon: None,
         }
     }
 }
@@ -123,6 +144,14 @@ impl TrainSettings {
         }
         if self.batch_size == BatchSize::Samples(0) {
             return Err(Error::setting("batch size", "0 (must be at least 1)"));
+        }
+        if let Some(epsilon) = self.epsilon {
+            if !(epsilon.is_finite() && epsilon > 0.0) {
+                return Err(Error::setting(
+                    "epsilon",
+                    format!("{epsilon} (must be positive)"),
+                ));
+            }
         }
         Ok(())
     }
@@ -162,11 +191,19 @@ pub struct EpochRecord {
     pub seconds: f64,
 }
 
-/// The per-epoch record of a training run.
+/// The per-epoch record of a training run, and the work its steps took.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct History {
     /// One record per finished epoch.
     pub epochs: Vec<EpochRecord>,
+    /// Gradient steps taken (one gradient evaluation each).
+    pub steps: u64,
+    /// Forward passes over a batch made to compute gradients: one per step
+    /// for backprop, 2·P per step for the numerical gradient. The passes that
+    /// measure the per-epoch costs are not counted.
+    pub forward_passes: u64,
+    /// Backward passes over a batch (backprop only).
+    pub backward_passes: u64,
 }
 
 /// What the progress callback wants after an epoch.
@@ -200,7 +237,7 @@ pub fn train<T: Float>(
     let mut history = History::default();
     let started = Instant::now();
     for epoch in 1..=settings.epochs {
-        state.run_epoch(network, train, &optimizer, epoch)?;
+        state.run_epoch(network, train, &optimizer, epoch, &mut history)?;
         let record = EpochRecord {
             epoch,
             train_cost: mean_cost(network, train, &mut state.evaluation),
@@ -226,6 +263,7 @@ struct TrainingState<T> {
     batch_targets: Targets<T>,
     workspace: Workspace<T>,
     gradients: Gradients<T>,
+    numerical: Option<NumericalGradient<T>>,
     evaluation: Evaluation<T>,
 }
 
@@ -241,6 +279,10 @@ impl<T: Float> TrainingState<T> {
             batch_targets: train.targets.with_capacity_like(batch_size),
             workspace: Workspace::new(network.architecture(), batch_size),
             gradients: Gradients::zeros_like(network),
+            numerical: (settings.gradient == GradientMethod::Numerical).then(|| {
+                let epsilon = settings.epsilon.unwrap_or_else(default_epsilon::<T>);
+                NumericalGradient::new(network, batch_size, epsilon)
+            }),
             evaluation: Evaluation::new(network, train),
         }
     }
@@ -251,19 +293,31 @@ impl<T: Float> TrainingState<T> {
         train: &Examples<T>,
         optimizer: &GradientDescent,
         epoch: usize,
+        history: &mut History,
     ) -> Result<()> {
         if self.shuffle {
             self.order.shuffle(&mut self.rng);
         }
-        for (batch, rows) in self.order.chunks(self.batch_size).enumerate() {
+        // Taken out for the loop (no copy) so the batch loop may borrow self.
+        let order = std::mem::take(&mut self.order);
+        let result = self.run_batches(network, train, optimizer, epoch, history, &order);
+        self.order = order;
+        result
+    }
+
+    fn run_batches(
+        &mut self,
+        network: &mut Network<T>,
+        train: &Examples<T>,
+        optimizer: &GradientDescent,
+        epoch: usize,
+        history: &mut History,
+        order: &[usize],
+    ) -> Result<()> {
+        for (batch, rows) in order.chunks(self.batch_size).enumerate() {
             self.batch_inputs.gather_rows(&train.inputs, rows);
             self.batch_targets.gather(&train.targets, rows);
-            let cost = network.gradient(
-                &self.batch_inputs,
-                &self.batch_targets,
-                &mut self.workspace,
-                &mut self.gradients,
-            );
+            let cost = self.compute_gradient(network, history);
             if !cost.is_finite() {
                 return Err(Error::Diverged {
                     epoch,
@@ -272,8 +326,28 @@ impl<T: Float> TrainingState<T> {
                 });
             }
             optimizer.step(network, &self.gradients);
+            history.steps += 1;
         }
         Ok(())
+    }
+
+    /// Fills `self.gradients` for the current batch by the chosen method,
+    /// counts the passes, and returns the batch cost.
+    fn compute_gradient(&mut self, network: &mut Network<T>, history: &mut History) -> f64 {
+        let (x, targets) = (&self.batch_inputs, &self.batch_targets);
+        match &mut self.numerical {
+            None => {
+                history.forward_passes += 1;
+                history.backward_passes += 1;
+                network.gradient(x, targets, &mut self.workspace, &mut self.gradients)
+            }
+            Some(numerical) => {
+                let before = numerical.cost_evaluations();
+                let cost = numerical.gradient(network, x, targets, &mut self.gradients);
+                history.forward_passes += numerical.cost_evaluations() - before;
+                cost
+            }
+        }
     }
 }
 

@@ -27,8 +27,7 @@ fn two_two_one_tanh_network_learns_xor() {
         learning_rate: 0.2,
         batch_size: BatchSize::Full,
         epochs: 3000,
-        seed: 1,
-        shuffle: true,
+        ..Default::default()
     };
     let history = train(&mut network, &examples, None, &settings, |_| {
         Control::Continue

@@ -38,11 +38,23 @@ pub trait Float:
     fn write_le(self, out: &mut Vec<u8>);
     /// Reads one element from exactly [`Self::BYTES`] little-endian bytes.
     fn read_le(bytes: &[u8]) -> Self;
+
+    /// tanh as the activations compute it. f64: the standard library's
+    /// `tanh`, accurate to the last bit, so that gradient checks in f64
+    /// compare against the exact function. f32: a branch-free rational
+    /// approximation ([`crate::simd::tanh_f32`]) within a few units in the
+    /// last place of `tanhf`, which the compiler can vectorise.
+    fn activation_tanh(self) -> Self;
 }
 
 impl Float for f32 {
     const NAME: &'static str = "f32";
     const BYTES: usize = 4;
+
+    #[inline(always)]
+    fn activation_tanh(self) -> Self {
+        crate::simd::tanh_f32(self)
+    }
 
     fn from_f64(value: f64) -> Self {
         value as f32
@@ -63,6 +75,11 @@ impl Float for f32 {
 impl Float for f64 {
     const NAME: &'static str = "f64";
     const BYTES: usize = 8;
+
+    #[inline(always)]
+    fn activation_tanh(self) -> Self {
+        self.tanh()
+    }
 
     fn from_f64(value: f64) -> Self {
         value

@@ -119,6 +119,7 @@ pub mod metrics;
 pub mod model;
 pub mod model_file;
 pub mod nn;
+pub mod simd;
 pub mod train;
 
 pub use element::{Float, Precision};

@@ -17,6 +17,7 @@
 //! evaluated twice.
 
 use crate::element::Float;
+use crate::simd;
 use serde::{Deserialize, Serialize};
 
 /// Slope of `leaky-relu` for negative inputs.
@@ -68,18 +69,16 @@ impl Activation {
         }
     }
 
-    /// f(z) for one element.
+    /// f(z) for one element: the very function [`Activation::forward`]
+    /// applies to a whole slice.
     pub fn value<T: Float>(self, z: T) -> T {
         match self {
-            Activation::Sigmoid => T::one() / (T::one() + (-z).exp()),
-            Activation::Tanh => z.tanh(),
-            Activation::Relu => z.max(T::zero()),
-            Activation::LeakyRelu if z > T::zero() => z,
-            Activation::LeakyRelu => z * T::from_f64(LEAKY_RELU_SLOPE),
+            Activation::Sigmoid => sigmoid(z),
+            Activation::Tanh => z.activation_tanh(),
+            Activation::Relu => relu(z),
+            Activation::LeakyRelu => leaky_relu(z),
             Activation::Linear => z,
-            Activation::LecunTanh => {
-                T::from_f64(LECUN_AMPLITUDE) * (T::from_f64(LECUN_GAIN) * z).tanh()
-            }
+            Activation::LecunTanh => lecun_tanh(z),
         }
     }
 
@@ -100,24 +99,60 @@ impl Activation {
         }
     }
 
-    /// Forward: `a = f(z)` element-wise.
+    /// Forward: `a = f(z)` element-wise (vectorised: [`crate::simd::map`]).
     pub fn forward<T: Float>(self, z: &[T], a: &mut [T]) {
-        for (a, &z) in a.iter_mut().zip(z) {
-            *a = self.value(z);
+        match self {
+            Activation::Sigmoid => simd::map(z, a, sigmoid),
+            Activation::Tanh => simd::map(z, a, T::activation_tanh),
+            Activation::Relu => simd::map(z, a, relu),
+            Activation::LeakyRelu => simd::map(z, a, leaky_relu),
+            Activation::Linear => a.copy_from_slice(z),
+            Activation::LecunTanh => simd::map(z, a, lecun_tanh),
         }
     }
 
     /// Backward: `∂C/∂z = ∂C/∂a ⊙ f′(z)`, in place on `grad` (which holds
     /// ∂C/∂a on entry and ∂C/∂z on return). `z` and `a` are the forward
-    /// pass's input and output.
+    /// pass's input and output; the sigmoid and the tanhs need only `a`.
     pub fn backward<T: Float>(self, z: &[T], a: &[T], grad: &mut [T]) {
-        if self == Activation::Linear {
-            return;
-        }
-        for ((g, &z), &a) in grad.iter_mut().zip(z).zip(a) {
-            *g *= self.derivative(z, a);
+        match self {
+            Activation::Linear => {}
+            Activation::Sigmoid | Activation::Tanh | Activation::LecunTanh => {
+                simd::zip_map(grad, a, |g, a| g * self.derivative(T::zero(), a));
+            }
+            Activation::Relu | Activation::LeakyRelu => {
+                simd::zip_map(grad, z, |g, z| g * self.derivative(z, T::zero()));
+            }
         }
     }
+}
+
+/// σ(z) = 1 / (1 + e^−z), computed as ½ + ½·tanh(z/2) (the same function),
+/// which needs no exponential and shares the vectorised tanh.
+#[inline(always)]
+fn sigmoid<T: Float>(z: T) -> T {
+    let half = T::from_f64(0.5);
+    half + half * (half * z).activation_tanh()
+}
+
+#[inline(always)]
+fn relu<T: Float>(z: T) -> T {
+    z.max(T::zero())
+}
+
+#[inline(always)]
+fn leaky_relu<T: Float>(z: T) -> T {
+    if z > T::zero() {
+        z
+    } else {
+        z * T::from_f64(LEAKY_RELU_SLOPE)
+    }
+}
+
+/// 1.7159 · tanh(2z/3).
+#[inline(always)]
+fn lecun_tanh<T: Float>(z: T) -> T {
+    T::from_f64(LECUN_AMPLITUDE) * (T::from_f64(LECUN_GAIN) * z).activation_tanh()
 }
 
 impl std::fmt::Display for Activation {

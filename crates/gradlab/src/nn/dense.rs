@@ -55,15 +55,19 @@ impl<T: Float> Dense<T> {
     ///
     /// `z` must be `B × n_out` for a `B × n_in` input.
     pub fn forward(&self, x: &Matrix<T>, z: &mut Matrix<T>) {
-        gemm(
-            z,
-            Output::Overwrite,
-            x,
-            Transpose::No,
-            &self.weight,
-            Transpose::Yes,
-        );
-        add_bias_to_rows(z, &self.bias);
+        if self.inputs() <= SMALL_FAN_IN {
+            forward_small_fan_in(x, &self.weight, &self.bias, z);
+        } else {
+            gemm(
+                z,
+                Output::Overwrite,
+                x,
+                Transpose::No,
+                &self.weight,
+                Transpose::Yes,
+            );
+            add_bias_to_rows(z, &self.bias);
+        }
     }
 
     /// Backward, given δ = ∂C/∂z (`B × n_out`) and the forward input x:
@@ -120,6 +124,55 @@ impl<T: Float> DenseGradient<T> {
         DenseGradient {
             weight: Matrix::zeros(layer.outputs(), layer.inputs()),
             bias: vec![T::zero(); layer.outputs()],
+        }
+    }
+}
+
+/// Layers with at most this many inputs skip the GEMM in the forward pass.
+const SMALL_FAN_IN: usize = 8;
+
+/// z = x · Wᵀ + b as plain dot products, for layers with few inputs (the
+/// fever network's first layer has two). A general GEMM spends more time
+/// packing and dispatching such thin products than computing them; here
+/// each output is one short dot product with the bias added in the same
+/// pass, its length a compile-time constant so that it unrolls.
+fn forward_small_fan_in<T: Float>(
+    x: &Matrix<T>,
+    weight: &Matrix<T>,
+    bias: &[T],
+    z: &mut Matrix<T>,
+) {
+    match weight.cols() {
+        1 => forward_fixed_fan_in::<1, T>(x, weight, bias, z),
+        2 => forward_fixed_fan_in::<2, T>(x, weight, bias, z),
+        3 => forward_fixed_fan_in::<3, T>(x, weight, bias, z),
+        4 => forward_fixed_fan_in::<4, T>(x, weight, bias, z),
+        5 => forward_fixed_fan_in::<5, T>(x, weight, bias, z),
+        6 => forward_fixed_fan_in::<6, T>(x, weight, bias, z),
+        7 => forward_fixed_fan_in::<7, T>(x, weight, bias, z),
+        _ => forward_fixed_fan_in::<8, T>(x, weight, bias, z),
+    }
+}
+
+fn forward_fixed_fan_in<const N: usize, T: Float>(
+    x: &Matrix<T>,
+    weight: &Matrix<T>,
+    bias: &[T],
+    z: &mut Matrix<T>,
+) {
+    debug_assert_eq!(weight.cols(), N);
+    let outputs = weight.rows();
+    let rows = x.as_slice().chunks_exact(N);
+    for (x_row, z_row) in rows.zip(z.as_mut_slice().chunks_exact_mut(outputs)) {
+        let x_row: &[T; N] = x_row.try_into().expect("chunks of N");
+        let neurons = weight.as_slice().chunks_exact(N).zip(bias);
+        for (out, (w_row, &b)) in z_row.iter_mut().zip(neurons) {
+            let w_row: &[T; N] = w_row.try_into().expect("chunks of N");
+            let mut sum = b;
+            for i in 0..N {
+                sum += x_row[i] * w_row[i];
+            }
+            *out = sum;
         }
     }
 }

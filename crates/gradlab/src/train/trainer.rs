@@ -2,7 +2,7 @@
 //! epoch, measure the cost on the training and test data.
 //!
 //! Cost, gradient and update stay separate: [`Network::gradient`] computes,
-//! [`GradientDescent::step`] applies, and this loop only orders them. All
+//! [`OptimizerState::step`] applies, and this loop only orders them. All
 //! buffers are made before the first epoch; a training step allocates nothing.
 
 use crate::element::Float;
@@ -11,7 +11,7 @@ use crate::matrix::Matrix;
 use crate::methods::numerical::{default_epsilon, NumericalGradient};
 use crate::nn::loss::Targets;
 use crate::nn::network::{Gradients, Network, Workspace};
-use crate::train::optimizer::GradientDescent;
+use crate::train::optimizer::{Optimizer, OptimizerState};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -116,6 +116,10 @@ pub struct TrainSettings {
     pub shuffle: bool,
     /// Backprop or the numerical gradient.
     pub gradient: GradientMethod,
+    /// The update rule ([`crate::train::optimizer`]).
+    pub optimizer: Optimizer,
+    /// Weight decay λ; `None`: the optimizer's default (0, or 0.01 for adamw).
+    pub weight_decay: Option<f64>,
     /// Step ε of the numerical gradient; `None`: the precision's default
     /// ([`crate::methods::numerical::default_epsilon`]).
     pub epsilon: Option<f64>,
@@ -130,6 +134,8 @@ impl Default for TrainSettings {
             seed: 1,
             shuffle: true,
             gradient: GradientMethod::Backprop,
+            optimizer: Optimizer::Sgd,
+            weight_decay: None,
             epsilon: None,
         }
     }
@@ -138,7 +144,13 @@ impl Default for TrainSettings {
 impl TrainSettings {
     /// Checks every setting; the error names the one that is wrong.
     pub fn validate(&self) -> Result<()> {
-        GradientDescent::new(self.learning_rate)?;
+        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
+            return Err(Error::setting(
+                "learning rate",
+                format!("{} (must be a positive number)", self.learning_rate),
+            ));
+        }
+        self.optimizer.validate()?;
         if self.epochs == 0 {
             return Err(Error::setting("epochs", "0 (must be at least 1)"));
         }
@@ -232,12 +244,15 @@ pub fn train<T: Float>(
             "there are no training rows",
         ));
     }
-    let optimizer = GradientDescent::new(settings.learning_rate)?;
+    let weight_decay = settings
+        .weight_decay
+        .unwrap_or_else(|| settings.optimizer.default_weight_decay());
+    let mut optimizer = OptimizerState::new(settings.optimizer, weight_decay, network)?;
     let mut state = TrainingState::new(network, train, settings);
     let mut history = History::default();
     let started = Instant::now();
     for epoch in 1..=settings.epochs {
-        state.run_epoch(network, train, &optimizer, epoch, &mut history)?;
+        state.run_epoch(network, train, &mut optimizer, epoch, &mut history)?;
         let record = EpochRecord {
             epoch,
             train_cost: mean_cost(network, train, &mut state.evaluation),
@@ -256,6 +271,7 @@ pub fn train<T: Float>(
 /// The buffers of one training run, made once.
 struct TrainingState<T> {
     batch_size: usize,
+    learning_rate: f64,
     shuffle: bool,
     rng: ChaCha8Rng,
     order: Vec<usize>,
@@ -272,6 +288,7 @@ impl<T: Float> TrainingState<T> {
         let batch_size = settings.batch_size.samples(train.len());
         TrainingState {
             batch_size,
+            learning_rate: settings.learning_rate,
             shuffle: settings.shuffle,
             rng: ChaCha8Rng::seed_from_u64(settings.seed),
             order: (0..train.len()).collect(),
@@ -291,7 +308,7 @@ impl<T: Float> TrainingState<T> {
         &mut self,
         network: &mut Network<T>,
         train: &Examples<T>,
-        optimizer: &GradientDescent,
+        optimizer: &mut OptimizerState<T>,
         epoch: usize,
         history: &mut History,
     ) -> Result<()> {
@@ -309,7 +326,7 @@ impl<T: Float> TrainingState<T> {
         &mut self,
         network: &mut Network<T>,
         train: &Examples<T>,
-        optimizer: &GradientDescent,
+        optimizer: &mut OptimizerState<T>,
         epoch: usize,
         history: &mut History,
         order: &[usize],
@@ -325,7 +342,7 @@ impl<T: Float> TrainingState<T> {
                     cost: cost.to_string(),
                 });
             }
-            optimizer.step(network, &self.gradients);
+            optimizer.step(network, &self.gradients, self.learning_rate);
             history.steps += 1;
         }
         Ok(())

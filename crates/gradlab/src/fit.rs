@@ -23,7 +23,9 @@ use crate::nn::activation::Activation;
 use crate::nn::init::Init;
 use crate::nn::loss::{Loss, Targets};
 use crate::nn::network::{Architecture, Network};
-use crate::train::trainer::{train, Control, EpochRecord, Examples, History, TrainSettings};
+use crate::train::trainer::{
+    train, Control, DataSets, EpochRecord, Examples, History, TrainSettings,
+};
 use serde::{Deserialize, Serialize};
 
 /// Everything a user chooses before training.
@@ -41,6 +43,9 @@ pub struct FitSettings {
     pub scaling: Scaling,
     /// Share of the rows held out for testing, in (0, 1).
     pub test_fraction: f64,
+    /// With early stopping: the share of the training rows carved off as a
+    /// validation part to watch, in (0, 1). Unused without early stopping.
+    pub validation_fraction: f64,
     /// Element type of the network.
     pub precision: Precision,
     /// Learning rate, batch size, epochs and the seed.
@@ -55,6 +60,7 @@ impl Default for FitSettings {
             init: Init::Xavier,
             scaling: Scaling::Standard,
             test_fraction: 0.2,
+            validation_fraction: 0.1,
             precision: Precision::F32,
             train: TrainSettings::default(),
         }
@@ -79,6 +85,17 @@ impl FitSettings {
                 ),
             ));
         }
+        if self.train.early_stopping.is_some()
+            && !(self.validation_fraction > 0.0 && self.validation_fraction < 1.0)
+        {
+            return Err(Error::setting(
+                "validation fraction",
+                format!(
+                    "{} (must be between 0 and 1, exclusive)",
+                    self.validation_fraction
+                ),
+            ));
+        }
         self.init.validate()?;
         self.train.validate()
     }
@@ -95,8 +112,11 @@ pub struct FitOutcome {
     pub train_metrics: Metrics,
     /// Metrics on the held-out test rows, in the target's units.
     pub test_metrics: Metrics,
-    /// Which rows were used for training and for testing.
+    /// Which rows were used for training (the gradient steps) and for
+    /// testing; the validation rows, if any, are in neither.
     pub split: Split,
+    /// The rows carved off for early stopping (empty without it).
+    pub validation_rows: Vec<usize>,
 }
 
 /// A seed for a separate purpose (`stream` 1: weights, 2: shuffling),
@@ -117,24 +137,28 @@ pub fn fit(
 ) -> Result<FitOutcome> {
     settings.validate()?;
     let split = train_test_split(dataset, settings.test_fraction, settings.train.seed)?;
-    let (model, history) = match settings.precision {
+    let (model, history, parts) = match settings.precision {
         Precision::F32 => {
-            let (model, history) = fit_in::<f32>(dataset, &split, settings, on_epoch)?;
-            (AnyModel::F32(model), history)
+            let (model, history, parts) = fit_in::<f32>(dataset, &split, settings, on_epoch)?;
+            (AnyModel::F32(model), history, parts)
         }
         Precision::F64 => {
-            let (model, history) = fit_in::<f64>(dataset, &split, settings, on_epoch)?;
-            (AnyModel::F64(model), history)
+            let (model, history, parts) = fit_in::<f64>(dataset, &split, settings, on_epoch)?;
+            (AnyModel::F64(model), history, parts)
         }
     };
-    let train_metrics = model.evaluate(&dataset.subset(&split.train))?;
+    let train_metrics = model.evaluate(&dataset.subset(&parts.train))?;
     let test_metrics = model.evaluate(&dataset.subset(&split.test))?;
     Ok(FitOutcome {
         model,
         history,
         train_metrics,
         test_metrics,
-        split,
+        split: Split {
+            train: parts.train,
+            test: split.test,
+        },
+        validation_rows: parts.validation,
     })
 }
 
@@ -143,22 +167,34 @@ fn fit_in<T: Float>(
     split: &Split,
     settings: &FitSettings,
     on_epoch: impl FnMut(&EpochRecord) -> Control,
-) -> Result<(Model<T>, History)> {
-    let Prepared {
-        info,
-        train: train_rows,
-        test: test_rows,
-        mut network,
-        train_settings,
-    } = prepare(dataset, split, settings)?;
+) -> Result<(Model<T>, History, TrainingRows)> {
+    let mut prepared = prepare::<T>(dataset, split, settings)?;
+    let data = DataSets {
+        train: &prepared.train,
+        validation: prepared.validation.as_ref(),
+        test: Some(&prepared.test),
+    };
     let history = train(
-        &mut network,
-        &train_rows,
-        Some(&test_rows),
-        &train_settings,
+        &mut prepared.network,
+        data,
+        &prepared.train_settings,
         on_epoch,
     )?;
-    Ok((Model { info, network }, history))
+    let model = Model {
+        info: prepared.info,
+        network: prepared.network,
+    };
+    Ok((model, history, prepared.rows))
+}
+
+/// The rows of the training part: those the gradient steps use, and those
+/// carved off as the validation part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrainingRows {
+    /// Rows the gradient steps are computed on.
+    pub train: Vec<usize>,
+    /// Rows watched by early stopping (empty without it).
+    pub validation: Vec<usize>,
 }
 
 /// Everything [`fit`] sets up before the first epoch.
@@ -168,25 +204,33 @@ pub struct Prepared<T> {
     pub info: ModelInfo,
     /// The training rows, scaled.
     pub train: Examples<T>,
+    /// The validation rows (early stopping only), scaled the same way.
+    pub validation: Option<Examples<T>>,
     /// The test rows, scaled the same way.
     pub test: Examples<T>,
     /// The network with its seeded initial weights.
     pub network: Network<T>,
     /// The training settings with the shuffling seed derived from the seed.
     pub train_settings: TrainSettings,
+    /// Which dataset rows `train` and `validation` hold.
+    pub rows: TrainingRows,
 }
 
 /// Scales the rows of `split` and draws the initial network: the state
 /// every training method (backprop, numerical gradient, brute force) starts
-/// from.
+/// from. With early stopping, a validation part is first carved off the
+/// training rows (stratified, seeded); the scalers are fitted on the rest.
 pub fn prepare<T: Float>(
     dataset: &Dataset,
     split: &Split,
     settings: &FitSettings,
 ) -> Result<Prepared<T>> {
     settings.validate()?;
-    let info = model_info(dataset, split, settings);
-    let train = examples::<T>(dataset, &split.train, &info);
+    let rows = training_rows(dataset, split, settings)?;
+    let info = model_info(dataset, &rows.train, settings);
+    let train = examples::<T>(dataset, &rows.train, &info);
+    let validation =
+        (!rows.validation.is_empty()).then(|| examples::<T>(dataset, &rows.validation, &info));
     let test = examples::<T>(dataset, &split.test, &info);
     let seed = derived_seed(settings.train.seed, 1);
     let network = Network::new(info.architecture.clone(), settings.init, seed)?;
@@ -197,9 +241,35 @@ pub fn prepare<T: Float>(
     Ok(Prepared {
         info,
         train,
+        validation,
         test,
         network,
         train_settings,
+        rows,
+    })
+}
+
+/// The training part of `split`, with a validation part carved off when
+/// early stopping is on (seeded by stream 3 of the seed).
+fn training_rows(dataset: &Dataset, split: &Split, settings: &FitSettings) -> Result<TrainingRows> {
+    if settings.train.early_stopping.is_none() {
+        return Ok(TrainingRows {
+            train: split.train.clone(),
+            validation: Vec::new(),
+        });
+    }
+    let part = dataset.subset(&split.train);
+    let seed = derived_seed(settings.train.seed, 3);
+    let inner = train_test_split(&part, settings.validation_fraction, seed).map_err(|_| {
+        Error::setting(
+            "validation fraction",
+            "leaves the training or validation part empty",
+        )
+    })?;
+    let to_dataset_rows = |rows: &[usize]| rows.iter().map(|&i| split.train[i]).collect();
+    Ok(TrainingRows {
+        train: to_dataset_rows(&inner.train),
+        validation: to_dataset_rows(&inner.test),
     })
 }
 
@@ -222,8 +292,8 @@ pub fn architecture_for(dataset: &Dataset, settings: &FitSettings) -> Architectu
 
 /// The metadata of the model `settings` will train on `dataset`: the
 /// architecture, and scalers fitted on the training rows only.
-fn model_info(dataset: &Dataset, split: &Split, settings: &FitSettings) -> ModelInfo {
-    let train = dataset.subset(&split.train);
+fn model_info(dataset: &Dataset, train_rows: &[usize], settings: &FitSettings) -> ModelInfo {
+    let train = dataset.subset(train_rows);
     let target_scaler = match &train.target {
         Target::Regression(values) => Some(settings.scaling.fit_column(values)),
         Target::Classification { .. } => None,

@@ -50,7 +50,7 @@
 //! use gradlab::metrics::regression_metrics;
 //! use gradlab::nn::{activation::Activation, init::Init, loss::{Loss, Targets}};
 //! use gradlab::nn::network::{Architecture, Network};
-//! use gradlab::train::trainer::{train, Control, Examples, TrainSettings};
+//! use gradlab::train::trainer::{train, Control, DataSets, Examples, TrainSettings};
 //! use gradlab::Matrix;
 //!
 //! # fn main() -> gradlab::Result<()> {
@@ -78,7 +78,8 @@
 //! let architecture = Architecture::new(2, &[16], Activation::Tanh, 1, Loss::Mse);
 //! let mut network = Network::<f32>::new(architecture, Init::Xavier, 1)?;
 //! let settings = TrainSettings { epochs: 60, ..Default::default() };
-//! let history = train(&mut network, &examples, None, &settings, |_| Control::Continue)?;
+//! let data = DataSets { train: &examples, validation: None, test: None };
+//! let history = train(&mut network, data, &settings, |_| Control::Continue)?;
 //! assert!(history.epochs.last().unwrap().train_cost < history.epochs[0].train_cost);
 //!
 //! // 5. Evaluate on the held-out rows, back in °C.

@@ -1,4 +1,8 @@
-//! Training: batches, the gradient-descent step, and the per-epoch history.
+//! Training: batches, optimizers, learning-rate schedules, clipping, early
+//! stopping, and the per-epoch history.
 
+pub mod clip;
+pub mod early_stopping;
 pub mod optimizer;
+pub mod schedule;
 pub mod trainer;

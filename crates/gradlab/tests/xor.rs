@@ -5,7 +5,7 @@ use gradlab::nn::activation::Activation;
 use gradlab::nn::init::Init;
 use gradlab::nn::loss::{Loss, Targets};
 use gradlab::nn::network::{Architecture, Network};
-use gradlab::train::trainer::{train, BatchSize, Control, Examples, TrainSettings};
+use gradlab::train::trainer::{train, BatchSize, Control, DataSets, Examples, TrainSettings};
 
 #[test]
 fn two_two_one_tanh_network_learns_xor() {
@@ -29,10 +29,12 @@ fn two_two_one_tanh_network_learns_xor() {
         epochs: 3000,
         ..Default::default()
     };
-    let history = train(&mut network, &examples, None, &settings, |_| {
-        Control::Continue
-    })
-    .unwrap();
+    let data = DataSets {
+        train: &examples,
+        validation: None,
+        test: None,
+    };
+    let history = train(&mut network, data, &settings, |_| Control::Continue).unwrap();
     assert_eq!(history.epochs.len(), 3000);
     let first = history.epochs[0].train_cost;
     let last = history.epochs.last().unwrap().train_cost;

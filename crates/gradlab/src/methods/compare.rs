@@ -19,7 +19,8 @@ use crate::error::Result;
 use crate::methods::brute_force::{search, BruteForceResult, BruteForceSettings};
 use crate::nn::network::Network;
 use crate::train::trainer::{
-    evaluate_cost, train, BatchSize, Control, Examples, GradientMethod, History, TrainSettings,
+    evaluate_cost, train, BatchSize, Control, DataSets, Examples, GradientMethod, History,
+    TrainSettings,
 };
 use serde::Serialize;
 use std::time::Instant;
@@ -129,9 +130,12 @@ fn descend<T: Float>(
     };
     let mut network = start.clone();
     let started = Instant::now();
-    let history: History = train(&mut network, train_rows, None, &settings, |_| {
-        Control::Continue
-    })?;
+    let data = DataSets {
+        train: train_rows,
+        validation: None,
+        test: None,
+    };
+    let history: History = train(&mut network, data, &settings, |_| Control::Continue)?;
     let seconds = started.elapsed().as_secs_f64();
     let run = MethodRun {
         method: match method {

@@ -11,7 +11,10 @@ use crate::matrix::Matrix;
 use crate::methods::numerical::{default_epsilon, NumericalGradient};
 use crate::nn::loss::Targets;
 use crate::nn::network::{Gradients, Network, Workspace};
+use crate::train::clip::clip_by_norm;
+use crate::train::early_stopping::{EarlyStopper, EarlyStopping};
 use crate::train::optimizer::{Optimizer, OptimizerState};
+use crate::train::schedule::Schedule;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -120,6 +123,12 @@ pub struct TrainSettings {
     pub optimizer: Optimizer,
     /// Weight decay λ; `None`: the optimizer's default (0, or 0.01 for adamw).
     pub weight_decay: Option<f64>,
+    /// How the learning rate changes per epoch.
+    pub schedule: Schedule,
+    /// Clip each step's gradient to this global norm ([`crate::train::clip`]).
+    pub clip_norm: Option<f64>,
+    /// Stop when the watched cost no longer improves.
+    pub early_stopping: Option<EarlyStopping>,
     /// Step ε of the numerical gradient; `None`: the precision's default
     /// ([`crate::methods::numerical::default_epsilon`]).
     pub epsilon: Option<f64>,
@@ -136,6 +145,9 @@ impl Default for TrainSettings {
             gradient: GradientMethod::Backprop,
             optimizer: Optimizer::Sgd,
             weight_decay: None,
+            schedule: Schedule::Constant,
+            clip_norm: None,
+            early_stopping: None,
             epsilon: None,
         }
     }
@@ -156,6 +168,18 @@ impl TrainSettings {
         }
         if self.batch_size == BatchSize::Samples(0) {
             return Err(Error::setting("batch size", "0 (must be at least 1)"));
+        }
+        self.schedule.validate()?;
+        if let Some(stopping) = &self.early_stopping {
+            stopping.validate()?;
+        }
+        if let Some(norm) = self.clip_norm {
+            if !(norm.is_finite() && norm > 0.0) {
+                return Err(Error::setting(
+                    "clip norm",
+                    format!("{norm} (must be positive)"),
+                ));
+            }
         }
         if let Some(epsilon) = self.epsilon {
             if !(epsilon.is_finite() && epsilon > 0.0) {
@@ -197,8 +221,12 @@ pub struct EpochRecord {
     pub epoch: usize,
     /// Mean cost over the whole training set after the epoch.
     pub train_cost: f64,
+    /// Mean cost over the validation set after the epoch, if one was given.
+    pub validation_cost: Option<f64>,
     /// Mean cost over the test set after the epoch, if one was given.
     pub test_cost: Option<f64>,
+    /// The learning rate used in the epoch.
+    pub learning_rate: f64,
     /// Seconds since training started.
     pub seconds: f64,
 }
@@ -216,6 +244,22 @@ pub struct History {
     pub forward_passes: u64,
     /// Backward passes over a batch (backprop only).
     pub backward_passes: u64,
+    /// With early stopping: the epoch whose weights were kept.
+    pub best_epoch: Option<usize>,
+    /// True when early stopping ended training before the last epoch.
+    pub stopped_early: bool,
+}
+
+/// The data of a training run: the rows to learn from, and the rows only
+/// measured after each epoch.
+#[derive(Debug, Clone, Copy)]
+pub struct DataSets<'a, T> {
+    /// Rows the gradient steps are computed on.
+    pub train: &'a Examples<T>,
+    /// Rows carved from the training data to watch for early stopping.
+    pub validation: Option<&'a Examples<T>>,
+    /// Held-out rows, measured only.
+    pub test: Option<&'a Examples<T>>,
 }
 
 /// What the progress callback wants after an epoch.
@@ -227,18 +271,17 @@ pub enum Control {
     Stop,
 }
 
-/// Trains `network` on `train` with gradient descent, reporting each epoch
-/// to `on_epoch` (the engine never prints; the caller may draw a progress
-/// bar). Stops with [`Error::Diverged`] when the cost stops being finite.
+/// Trains `network` on `data.train`, reporting each epoch to `on_epoch`
+/// (the engine never prints; the caller may draw a progress bar). Stops
+/// with [`Error::Diverged`] when the cost stops being finite.
 pub fn train<T: Float>(
     network: &mut Network<T>,
-    train: &Examples<T>,
-    test: Option<&Examples<T>>,
+    data: DataSets<'_, T>,
     settings: &TrainSettings,
     mut on_epoch: impl FnMut(&EpochRecord) -> Control,
 ) -> Result<History> {
     settings.validate()?;
-    if train.is_empty() {
+    if data.train.is_empty() {
         return Err(Error::setting(
             "training data",
             "there are no training rows",
@@ -248,22 +291,42 @@ pub fn train<T: Float>(
         .weight_decay
         .unwrap_or_else(|| settings.optimizer.default_weight_decay());
     let mut optimizer = OptimizerState::new(settings.optimizer, weight_decay, network)?;
-    let mut state = TrainingState::new(network, train, settings);
+    let mut state = TrainingState::new(network, data.train, settings);
+    let mut stopper = settings.early_stopping.map(EarlyStopper::new);
     let mut history = History::default();
     let started = Instant::now();
     for epoch in 1..=settings.epochs {
-        state.run_epoch(network, train, &mut optimizer, epoch, &mut history)?;
+        let learning_rate = settings
+            .schedule
+            .learning_rate(settings.learning_rate, epoch);
+        state.learning_rate = learning_rate;
+        state.run_epoch(network, data.train, &mut optimizer, epoch, &mut history)?;
+        let mut measure = |rows: &Examples<T>| mean_cost(network, rows, &mut state.evaluation);
         let record = EpochRecord {
             epoch,
-            train_cost: mean_cost(network, train, &mut state.evaluation),
-            test_cost: test.map(|t| mean_cost(network, t, &mut state.evaluation)),
+            train_cost: measure(data.train),
+            validation_cost: data.validation.map(&mut measure),
+            test_cost: data.test.map(&mut measure),
+            learning_rate,
             seconds: started.elapsed().as_secs_f64(),
         };
+        let watched = record.validation_cost.unwrap_or(record.train_cost);
+        let stop_early = stopper
+            .as_mut()
+            .is_some_and(|s| s.observe(epoch, watched, network));
         let control = on_epoch(&record);
         history.epochs.push(record);
+        if stop_early {
+            history.stopped_early = epoch < settings.epochs;
+            break;
+        }
         if control == Control::Stop {
             break;
         }
+    }
+    if let Some(stopper) = &stopper {
+        stopper.restore(network);
+        history.best_epoch = Some(stopper.best_epoch());
     }
     Ok(history)
 }
@@ -272,6 +335,7 @@ pub fn train<T: Float>(
 struct TrainingState<T> {
     batch_size: usize,
     learning_rate: f64,
+    clip_norm: Option<f64>,
     shuffle: bool,
     rng: ChaCha8Rng,
     order: Vec<usize>,
@@ -289,6 +353,7 @@ impl<T: Float> TrainingState<T> {
         TrainingState {
             batch_size,
             learning_rate: settings.learning_rate,
+            clip_norm: settings.clip_norm,
             shuffle: settings.shuffle,
             rng: ChaCha8Rng::seed_from_u64(settings.seed),
             order: (0..train.len()).collect(),
@@ -341,6 +406,9 @@ impl<T: Float> TrainingState<T> {
                     batch: batch + 1,
                     cost: cost.to_string(),
                 });
+            }
+            if let Some(max_norm) = self.clip_norm {
+                clip_by_norm(&mut self.gradients, max_norm);
             }
             optimizer.step(network, &self.gradients, self.learning_rate);
             history.steps += 1;

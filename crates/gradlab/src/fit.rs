@@ -169,10 +169,12 @@ fn fit_in<T: Float>(
     on_epoch: impl FnMut(&EpochRecord) -> Control,
 ) -> Result<(Model<T>, History, TrainingRows)> {
     let mut prepared = prepare::<T>(dataset, split, settings)?;
+    let metric = |network: &Network<T>| test_metric(&prepared.info, network, &prepared.test);
     let data = DataSets {
         train: &prepared.train,
         validation: prepared.validation.as_ref(),
         test: Some(&prepared.test),
+        test_metric: Some(&metric),
     };
     let history = train(
         &mut prepared.network,
@@ -185,6 +187,35 @@ fn fit_in<T: Float>(
         network: prepared.network,
     };
     Ok((model, history, prepared.rows))
+}
+
+/// The metric of `network` on `rows` that the history records after each
+/// epoch: the RMSE in the target's units (regression) or the accuracy.
+pub fn test_metric<T: Float>(info: &ModelInfo, network: &Network<T>, rows: &Examples<T>) -> f64 {
+    let output = network.predict(&rows.inputs);
+    match (&rows.targets, &info.target_scaler) {
+        (Targets::Values(targets), Some(scaler)) => {
+            let squared: f64 = output
+                .iter_rows()
+                .zip(targets.iter_rows())
+                .map(|(p, y)| {
+                    let error = scaler.inverse_value(0, p[0].as_f64())
+                        - scaler.inverse_value(0, y[0].as_f64());
+                    error * error
+                })
+                .sum();
+            (squared / rows.len() as f64).sqrt()
+        }
+        (Targets::Classes { indices, .. }, _) => {
+            let correct = output
+                .iter_rows()
+                .zip(indices)
+                .filter(|(p, &class)| crate::metrics::argmax(p) == class)
+                .count();
+            correct as f64 / rows.len() as f64
+        }
+        (Targets::Values(_), None) => f64::NAN,
+    }
 }
 
 /// The rows of the training part: those the gradient steps use, and those

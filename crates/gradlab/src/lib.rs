@@ -78,7 +78,7 @@
 //! let architecture = Architecture::new(2, &[16], Activation::Tanh, 1, Loss::Mse);
 //! let mut network = Network::<f32>::new(architecture, Init::Xavier, 1)?;
 //! let settings = TrainSettings { epochs: 60, ..Default::default() };
-//! let data = DataSets { train: &examples, validation: None, test: None };
+//! let data = DataSets::train_only(&examples);
 //! let history = train(&mut network, data, &settings, |_| Control::Continue)?;
 //! assert!(history.epochs.last().unwrap().train_cost < history.epochs[0].train_cost);
 //!

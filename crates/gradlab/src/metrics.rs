@@ -91,10 +91,10 @@ pub fn regression_metrics(predicted: &[f64], truth: &[f64]) -> RegressionMetrics
 }
 
 /// The index of the largest value (the first of equal ones).
-pub fn argmax(values: &[f64]) -> usize {
+pub fn argmax<T: PartialOrd>(values: &[T]) -> usize {
     let mut best = 0;
-    for (i, &v) in values.iter().enumerate() {
-        if v > values[best] {
+    for (i, v) in values.iter().enumerate() {
+        if *v > values[best] {
             best = i;
         }
     }

@@ -29,12 +29,13 @@ fn two_two_one_tanh_network_learns_xor() {
         epochs: 3000,
         ..Default::default()
     };
-    let data = DataSets {
-        train: &examples,
-        validation: None,
-        test: None,
-    };
-    let history = train(&mut network, data, &settings, |_| Control::Continue).unwrap();
+    let history = train(
+        &mut network,
+        DataSets::train_only(&examples),
+        &settings,
+        |_| Control::Continue,
+    )
+    .unwrap();
     assert_eq!(history.epochs.len(), 3000);
     let first = history.epochs[0].train_cost;
     let last = history.epochs.last().unwrap().train_cost;

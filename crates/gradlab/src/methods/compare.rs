@@ -99,9 +99,7 @@ pub fn compare_methods<T: Float>(
         descent,
         GradientMethod::Backprop,
     )?;
-    let flat =
-        |n: &Network<T>| -> Vec<f64> { n.parameters().flatten().map(|w| w.as_f64()).collect() };
-    let (numerical_weights, backprop_weights) = (flat(&numerical), flat(&backprop));
+    let (numerical_weights, backprop_weights) = (numerical.to_flat(), backprop.to_flat());
     let max_weight_difference = numerical_weights
         .iter()
         .zip(&backprop_weights)
@@ -130,12 +128,12 @@ fn descend<T: Float>(
     };
     let mut network = start.clone();
     let started = Instant::now();
-    let data = DataSets {
-        train: train_rows,
-        validation: None,
-        test: None,
-    };
-    let history: History = train(&mut network, data, &settings, |_| Control::Continue)?;
+    let history: History = train(
+        &mut network,
+        DataSets::train_only(train_rows),
+        &settings,
+        |_| Control::Continue,
+    )?;
     let seconds = started.elapsed().as_secs_f64();
     let run = MethodRun {
         method: match method {

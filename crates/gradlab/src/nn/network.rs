@@ -290,6 +290,24 @@ impl<T: Float> Network<T> {
         }
     }
 
+    /// Every parameter in the documented order, as f64.
+    pub fn to_flat(&self) -> Vec<f64> {
+        self.parameters().flatten().map(|w| w.as_f64()).collect()
+    }
+
+    /// Sets every parameter from `values` (documented order, as f64).
+    /// Panics when the length differs from [`Network::parameter_count`].
+    pub fn set_flat(&mut self, values: &[f64]) {
+        assert_eq!(
+            values.len(),
+            self.parameter_count(),
+            "set_flat: wrong length"
+        );
+        for (w, &v) in self.parameters_mut().flatten().zip(values) {
+            *w = T::from_f64(v);
+        }
+    }
+
     /// True when every weight and bias is finite.
     pub fn all_finite(&self) -> bool {
         self.parameters().flatten().all(|x| x.is_finite())

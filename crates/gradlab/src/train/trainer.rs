@@ -129,6 +129,10 @@ pub struct TrainSettings {
     pub clip_norm: Option<f64>,
     /// Stop when the watched cost no longer improves.
     pub early_stopping: Option<EarlyStopping>,
+    /// Keep the weights after every epoch in [`History::trajectory`] (for
+    /// drawing a training path on a loss landscape).
+    #[serde(skip)]
+    pub record_trajectory: bool,
     /// Step ε of the numerical gradient; `None`: the precision's default
     /// ([`crate::methods::numerical::default_epsilon`]).
     pub epsilon: Option<f64>,
@@ -148,6 +152,7 @@ impl Default for TrainSettings {
             schedule: Schedule::Constant,
             clip_norm: None,
             early_stopping: None,
+            record_trajectory: false,
             epsilon: None,
         }
     }
@@ -225,8 +230,13 @@ pub struct EpochRecord {
     pub validation_cost: Option<f64>,
     /// Mean cost over the test set after the epoch, if one was given.
     pub test_cost: Option<f64>,
+    /// The test metric after the epoch (e.g. RMSE in the target's units, or
+    /// accuracy), if the caller supplied one.
+    pub test_metric: Option<f64>,
     /// The learning rate used in the epoch.
     pub learning_rate: f64,
+    /// Gradient steps taken since training started.
+    pub steps: u64,
     /// Seconds since training started.
     pub seconds: f64,
 }
@@ -248,11 +258,15 @@ pub struct History {
     pub best_epoch: Option<usize>,
     /// True when early stopping ended training before the last epoch.
     pub stopped_early: bool,
+    /// With `record_trajectory`: the weights (documented order) before the
+    /// first epoch and after each one.
+    #[serde(skip)]
+    pub trajectory: Vec<Vec<f64>>,
 }
 
 /// The data of a training run: the rows to learn from, and the rows only
 /// measured after each epoch.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct DataSets<'a, T> {
     /// Rows the gradient steps are computed on.
     pub train: &'a Examples<T>,
@@ -260,6 +274,20 @@ pub struct DataSets<'a, T> {
     pub validation: Option<&'a Examples<T>>,
     /// Held-out rows, measured only.
     pub test: Option<&'a Examples<T>>,
+    /// Computes [`EpochRecord::test_metric`] from the network after each epoch.
+    pub test_metric: Option<&'a dyn Fn(&Network<T>) -> f64>,
+}
+
+impl<'a, T> DataSets<'a, T> {
+    /// Only training rows: nothing else is measured.
+    pub fn train_only(train: &'a Examples<T>) -> Self {
+        DataSets {
+            train,
+            validation: None,
+            test: None,
+            test_metric: None,
+        }
+    }
 }
 
 /// What the progress callback wants after an epoch.
@@ -294,6 +322,9 @@ pub fn train<T: Float>(
     let mut state = TrainingState::new(network, data.train, settings);
     let mut stopper = settings.early_stopping.map(EarlyStopper::new);
     let mut history = History::default();
+    if settings.record_trajectory {
+        history.trajectory.push(network.to_flat());
+    }
     let started = Instant::now();
     for epoch in 1..=settings.epochs {
         let learning_rate = settings
@@ -307,9 +338,14 @@ pub fn train<T: Float>(
             train_cost: measure(data.train),
             validation_cost: data.validation.map(&mut measure),
             test_cost: data.test.map(&mut measure),
+            test_metric: data.test_metric.map(|metric| metric(network)),
             learning_rate,
+            steps: history.steps,
             seconds: started.elapsed().as_secs_f64(),
         };
+        if settings.record_trajectory {
+            history.trajectory.push(network.to_flat());
+        }
         let watched = record.validation_cost.unwrap_or(record.train_cost);
         let stop_early = stopper
             .as_mut()

@@ -275,11 +275,11 @@ pub struct DataSets<'a, T> {
     /// Held-out rows, measured only.
     pub test: Option<&'a Examples<T>>,
     /// Computes [`EpochRecord::test_metric`] from the network after each epoch.
-    pub test_metric: Option<&'a NetworkMetric<T>>,
+    pub test_metric: Option<&'a NetworkMetric<'a, T>>,
 }
 
 /// A number measured on a network, such as its test accuracy.
-pub type NetworkMetric<T> = dyn Fn(&Network<T>) -> f64;
+pub type NetworkMetric<'a, T> = dyn Fn(&Network<T>) -> f64 + 'a;
 
 impl<'a, T> DataSets<'a, T> {
     /// Only training rows: nothing else is measured.

@@ -109,6 +109,7 @@
 //! - [`metrics`], [`model`], [`model_file`], [`fit`].
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod atomic_file;
 pub mod data;
 pub mod element;

@@ -41,6 +41,9 @@ pub struct FitSettings {
     pub init: Init,
     /// How inputs (and, for regression, the target) are scaled.
     pub scaling: Scaling,
+    /// Regression only: how the target is scaled, if not like the inputs
+    /// (e.g. to [−1, 1] for LeCun's tanh, whose range that is).
+    pub target_scaling: Option<Scaling>,
     /// Share of the rows held out for testing, in (0, 1).
     pub test_fraction: f64,
     /// With early stopping: the share of the training rows carved off as a
@@ -59,6 +62,7 @@ impl Default for FitSettings {
             activation: Activation::Tanh,
             init: Init::Xavier,
             scaling: Scaling::Standard,
+            target_scaling: None,
             test_fraction: 0.2,
             validation_fraction: 0.1,
             precision: Precision::F32,
@@ -326,7 +330,12 @@ pub fn architecture_for(dataset: &Dataset, settings: &FitSettings) -> Architectu
 fn model_info(dataset: &Dataset, train_rows: &[usize], settings: &FitSettings) -> ModelInfo {
     let train = dataset.subset(train_rows);
     let target_scaler = match &train.target {
-        Target::Regression(values) => Some(settings.scaling.fit_column(values)),
+        Target::Regression(values) => Some(
+            settings
+                .target_scaling
+                .unwrap_or(settings.scaling)
+                .fit_column(values),
+        ),
         Target::Classification { .. } => None,
     };
     let architecture = architecture_for(dataset, settings);

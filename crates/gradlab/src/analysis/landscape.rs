@@ -49,7 +49,11 @@ pub struct Plane {
 impl Plane {
     /// The plane of two weights, through `network`'s weights; the
     /// coordinates are the weights' own values.
-    pub fn of_weights<T: Float>(network: &Network<T>, a: ParameterRef, b: ParameterRef) -> Result<Plane> {
+    pub fn of_weights<T: Float>(
+        network: &Network<T>,
+        a: ParameterRef,
+        b: ParameterRef,
+    ) -> Result<Plane> {
         if a == b {
             return Err(Error::setting("params", "the two weights must differ"));
         }
@@ -84,7 +88,12 @@ impl Plane {
     /// random filter-normalised direction orthogonal to b − a.
     pub fn between<T: Float>(a: &Network<T>, b: &Network<T>, seed: u64) -> Plane {
         let center = a.to_flat();
-        let first: Vec<f64> = b.to_flat().iter().zip(&center).map(|(b, a)| b - a).collect();
+        let first: Vec<f64> = b
+            .to_flat()
+            .iter()
+            .zip(&center)
+            .map(|(b, a)| b - a)
+            .collect();
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut second = filter_normalised_direction(a, &mut rng);
         remove_component(&mut second, &first);
@@ -138,7 +147,11 @@ impl Plane {
 
     /// The plane coordinates nearest to `weights` (least squares on d₁, d₂).
     pub fn project(&self, weights: &[f64]) -> (f64, f64) {
-        let offset: Vec<f64> = weights.iter().zip(&self.center).map(|(w, c)| w - c).collect();
+        let offset: Vec<f64> = weights
+            .iter()
+            .zip(&self.center)
+            .map(|(w, c)| w - c)
+            .collect();
         let (g11, g12, g22) = (
             dot(&self.first, &self.first),
             dot(&self.first, &self.second),
@@ -177,7 +190,10 @@ pub fn landscape<T: Float>(
     resolution: usize,
 ) -> Result<Landscape> {
     if resolution < 2 {
-        return Err(Error::setting("resolution", format!("{resolution} (must be at least 2)")));
+        return Err(Error::setting(
+            "resolution",
+            format!("{resolution} (must be at least 2)"),
+        ));
     }
     let axis = |(low, high): (f64, f64)| -> Vec<f64> {
         (0..resolution)
@@ -199,7 +215,10 @@ pub fn landscape<T: Float>(
 
 /// Index of `p` in the flat, documented parameter order.
 fn flat_index<T: Float>(network: &Network<T>, p: ParameterRef) -> usize {
-    (0..p.tensor).map(|t| network.tensor(t).len()).sum::<usize>() + p.index
+    (0..p.tensor)
+        .map(|t| network.tensor(t).len())
+        .sum::<usize>()
+        + p.index
 }
 
 /// A Gaussian direction with each neuron's incoming weights rescaled to the
@@ -209,7 +228,11 @@ fn filter_normalised_direction<T: Float>(network: &Network<T>, rng: &mut ChaCha8
     for layer in &network.layers {
         for neuron in layer.weight.iter_rows() {
             let raw: Vec<f64> = neuron.iter().map(|_| StandardNormal.sample(rng)).collect();
-            let target = neuron.iter().map(|w| w.as_f64().powi(2)).sum::<f64>().sqrt();
+            let target = neuron
+                .iter()
+                .map(|w| w.as_f64().powi(2))
+                .sum::<f64>()
+                .sqrt();
             let scale = target / norm(&raw).max(1e-300);
             direction.extend(raw.iter().map(|d| d * scale));
         }
@@ -293,19 +316,43 @@ mod tests {
     fn tiny() -> (Network<f64>, Examples<f64>) {
         let architecture = Architecture::new(2, &[3], Activation::Tanh, 1, Loss::Mse);
         let network = Network::new(architecture, Init::Xavier, 4).unwrap();
-        let inputs = Matrix::from_rows(&[vec![0.1, 0.9], vec![0.5, -0.2], vec![-0.8, 0.7]]).unwrap();
+        let inputs =
+            Matrix::from_rows(&[vec![0.1, 0.9], vec![0.5, -0.2], vec![-0.8, 0.7]]).unwrap();
         let targets = Matrix::from_rows(&[vec![0.3], vec![-0.6], vec![0.1]]).unwrap();
-        (network, Examples { inputs, targets: Targets::Values(targets) })
+        (
+            network,
+            Examples {
+                inputs,
+                targets: Targets::Values(targets),
+            },
+        )
     }
 
     #[test]
     fn the_two_weight_plane_shows_the_weights_own_values() {
         let (network, rows) = tiny();
-        let (a, b) = (ParameterRef { tensor: 0, index: 1 }, ParameterRef { tensor: 2, index: 0 });
+        let (a, b) = (
+            ParameterRef {
+                tensor: 0,
+                index: 1,
+            },
+            ParameterRef {
+                tensor: 2,
+                index: 0,
+            },
+        );
         let plane = Plane::of_weights(&network, a, b).unwrap();
         let (wa, wb) = (network.tensor(0)[1], network.tensor(2)[0]);
         assert_eq!(plane.project(&network.to_flat()), (wa, wb));
-        let map = landscape(&network, &rows, &plane, (wa - 1.0, wa + 1.0), (wb - 1.0, wb + 1.0), 3).unwrap();
+        let map = landscape(
+            &network,
+            &rows,
+            &plane,
+            (wa - 1.0, wa + 1.0),
+            (wb - 1.0, wb + 1.0),
+            3,
+        )
+        .unwrap();
         // The grid centre is the network itself.
         let mut workspace = Workspace::new(network.architecture(), 3);
         let here = network.cost(&rows.inputs, &rows.targets, &mut workspace);
@@ -334,12 +381,17 @@ mod tests {
         let (x, y) = plane.project(&b.to_flat());
         assert!((x - 1.0).abs() < 1e-12 && y.abs() < 1e-12, "{x} {y}");
         let back = plane.point(1.0, 0.0);
-        assert!(back.iter().zip(b.to_flat()).all(|(p, q)| (p - q).abs() < 1e-12));
+        assert!(back
+            .iter()
+            .zip(b.to_flat())
+            .all(|(p, q)| (p - q).abs() < 1e-12));
     }
 
     #[test]
     fn a_straight_trajectory_lies_along_the_first_pca_direction() {
-        let points: Vec<Vec<f64>> = (0..5).map(|t| vec![t as f64, 2.0 * t as f64, 0.0]).collect();
+        let points: Vec<Vec<f64>> = (0..5)
+            .map(|t| vec![t as f64, 2.0 * t as f64, 0.0])
+            .collect();
         let plane = Plane::of_trajectory(&points).unwrap();
         let (x, y) = plane.project(&points[0]);
         assert!((x.abs() - 1.0).abs() < 1e-9, "{x}");

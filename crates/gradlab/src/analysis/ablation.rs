@@ -154,9 +154,8 @@ mod tests {
     #[test]
     fn each_switch_changes_exactly_its_setting() {
         let all = with_all_recommendations(&FitSettings::default());
-        for which in 0..RECOMMENDATIONS.len() {
-            let off = without(&all, which);
-            assert_ne!(off, all, "{}", RECOMMENDATIONS[which]);
+        for (which, name) in RECOMMENDATIONS.iter().enumerate() {
+            assert_ne!(without(&all, which), all, "{name}");
         }
         assert!(!without(&all, 0).train.shuffle);
         assert_eq!(without(&all, 1).scaling, Scaling::None);

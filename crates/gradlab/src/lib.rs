@@ -111,6 +111,7 @@
 
 pub mod analysis;
 pub mod atomic_file;
+pub mod bench;
 pub mod data;
 pub mod element;
 pub mod error;

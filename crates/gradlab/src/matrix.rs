@@ -7,6 +7,9 @@
 use crate::element::Float;
 use faer::linalg::matmul::matmul;
 use faer::{Accum, MatMut, MatRef, Par};
+use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 /// A dense, row-major matrix of `rows × cols` elements.
 #[derive(Debug, Clone, PartialEq)]
@@ -198,8 +201,49 @@ pub fn gemm<T: Float>(
         Output::Overwrite => Accum::Replace,
         Output::Accumulate => Accum::Add,
     };
-    matmul(out.view_mut(), accum, a_view, b_view, T::one(), Par::Seq);
+    let work = out.rows * out.cols * a_view.ncols();
+    matmul(
+        out.view_mut(),
+        accum,
+        a_view,
+        b_view,
+        T::one(),
+        parallelism(work),
+    );
     clear_upper_avx_state();
+}
+
+/// Threads a large matrix product may use (0: all the machine's cores).
+static THREADS: AtomicUsize = AtomicUsize::new(0);
+
+/// Products with fewer multiply-adds than this run on one thread: below it,
+/// handing work to other threads costs more than it saves.
+const PARALLEL_WORK: usize = 1 << 22;
+
+/// Sets how many threads a large matrix product may use; 0 means all cores.
+/// Small products always run on the calling thread.
+pub fn set_threads(threads: usize) {
+    THREADS.store(threads, Ordering::Relaxed);
+}
+
+/// The threads large products use (see [`set_threads`]).
+pub fn threads() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    match THREADS.load(Ordering::Relaxed) {
+        // Asking the system is slow (it may read cgroup files): ask once.
+        0 => *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        n => n,
+    }
+}
+
+fn parallelism(work: usize) -> Par {
+    if work < PARALLEL_WORK {
+        return Par::Seq;
+    }
+    match threads() {
+        n if n > 1 => Par::Rayon(NonZeroUsize::new(n).expect("n > 1")),
+        _ => Par::Seq,
+    }
 }
 
 /// faer's x86 kernels return with the upper halves of the AVX registers in

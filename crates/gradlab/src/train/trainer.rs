@@ -133,6 +133,11 @@ pub struct TrainSettings {
     /// drawing a training path on a loss landscape).
     #[serde(skip)]
     pub record_trajectory: bool,
+    /// Measure the costs after every epoch (a forward pass over each data
+    /// set). Benchmarks turn it off to time the training steps alone; the
+    /// records then hold NaN costs, and early stopping cannot be used.
+    #[serde(skip)]
+    pub measure_costs: bool,
     /// Step ε of the numerical gradient; `None`: the precision's default
     /// ([`crate::methods::numerical::default_epsilon`]).
     pub epsilon: Option<f64>,
@@ -153,6 +158,7 @@ impl Default for TrainSettings {
             clip_norm: None,
             early_stopping: None,
             record_trajectory: false,
+            measure_costs: true,
             epsilon: None,
         }
     }
@@ -177,6 +183,9 @@ impl TrainSettings {
         self.schedule.validate()?;
         if let Some(stopping) = &self.early_stopping {
             stopping.validate()?;
+            if !self.measure_costs {
+                return Err(Error::setting("early stopping", "needs the costs measured"));
+            }
         }
         if let Some(norm) = self.clip_norm {
             if !(norm.is_finite() && norm > 0.0) {
@@ -335,7 +344,14 @@ pub fn train<T: Float>(
             .learning_rate(settings.learning_rate, epoch);
         state.learning_rate = learning_rate;
         state.run_epoch(network, data.train, &mut optimizer, epoch, &mut history)?;
-        let mut measure = |rows: &Examples<T>| mean_cost(network, rows, &mut state.evaluation);
+        let measure_costs = settings.measure_costs;
+        let mut measure = |rows: &Examples<T>| {
+            if measure_costs {
+                mean_cost(network, rows, &mut state.evaluation)
+            } else {
+                f64::NAN
+            }
+        };
         let record = EpochRecord {
             epoch,
             train_cost: measure(data.train),

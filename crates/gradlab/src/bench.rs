@@ -328,7 +328,7 @@ mod tests {
     fn workloads_match_the_design_table() {
         let all = Workload::all();
         assert_eq!(all.len(), 3);
-        assert_eq!(all[2].sizes.len(), 9); // 64, six hidden layers, 10
+        assert_eq!(all[2].sizes.len(), 8); // 64, six hidden layers, 10
                                            // 64·1000 + 5·1000·1000 + 1000·10 = 5,074,000 weights.
         assert_eq!(all[2].flops_per_step(), 6.0 * 128.0 * 5_074_000.0);
         let data = all[1].data();

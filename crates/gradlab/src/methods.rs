@@ -4,4 +4,5 @@
 
 pub mod brute_force;
 pub mod compare;
+pub mod explain;
 pub mod numerical;

@@ -226,7 +226,7 @@ fn encode_tensors<T: Float>(network: &Network<T>, entry: (&'static str, String))
 /// The shape of tensor `t` (weight `[out, in]` for even `t`, bias `[out]`).
 fn tensor_shape(architecture: &Architecture, t: usize) -> Vec<u64> {
     let (inputs, outputs) = (architecture.sizes[t / 2], architecture.sizes[t / 2 + 1]);
-    if t % 2 == 0 {
+    if t.is_multiple_of(2) {
         vec![outputs as u64, inputs as u64]
     } else {
         vec![outputs as u64]
@@ -324,7 +324,7 @@ fn check_format_version(json: &str) -> Result<(), String> {
 fn expected_tensors(architecture: &Architecture) -> Vec<(String, Vec<u64>)> {
     (0..2 * architecture.layer_count())
         .map(|t| {
-            let kind = if t % 2 == 0 { "weight" } else { "bias" };
+            let kind = if t.is_multiple_of(2) { "weight" } else { "bias" };
             (
                 format!("layers.{}.{kind}", t / 2),
                 tensor_shape(architecture, t),

@@ -69,7 +69,7 @@ impl ParameterRef {
     /// `layers.0.weight[1,0]` (neuron 1, input 0) or `layers.1.bias[0]`.
     pub fn name<T: Float>(&self, network: &Network<T>) -> String {
         let tensor = network.tensor_name(self.tensor);
-        if self.tensor % 2 == 0 {
+        if self.tensor.is_multiple_of(2) {
             let inputs = network.layers[self.tensor / 2].inputs();
             format!("{tensor}[{},{}]", self.index / inputs, self.index % inputs)
         } else {
@@ -472,7 +472,7 @@ impl<'a, T: Float> Worker<'a, T> {
                 *slot = cost;
             }
             best = best_of(best, (cost, point));
-            if (i as u64 + 1) % PROGRESS_EVERY == 0 {
+            if (i as u64 + 1).is_multiple_of(PROGRESS_EVERY) {
                 (self.progress)(
                     self.done.fetch_add(PROGRESS_EVERY, Ordering::Relaxed) + PROGRESS_EVERY,
                 );

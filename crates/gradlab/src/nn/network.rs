@@ -266,14 +266,14 @@ impl<T: Float> Network<T> {
     /// The name of tensor `t` in the documented order: `layers.{i}.weight`
     /// for even `t`, `layers.{i}.bias` for odd `t` (as in the model file).
     pub fn tensor_name(&self, t: usize) -> String {
-        let kind = if t % 2 == 0 { "weight" } else { "bias" };
+        let kind = if t.is_multiple_of(2) { "weight" } else { "bias" };
         format!("layers.{}.{kind}", t / 2)
     }
 
     /// Tensor `t` (see [`Network::tensor_name`]), flattened row-major.
     pub fn tensor(&self, t: usize) -> &[T] {
         let layer = &self.layers[t / 2];
-        if t % 2 == 0 {
+        if t.is_multiple_of(2) {
             layer.weight.as_slice()
         } else {
             &layer.bias
@@ -283,7 +283,7 @@ impl<T: Float> Network<T> {
     /// Tensor `t`, mutable.
     pub fn tensor_mut(&mut self, t: usize) -> &mut [T] {
         let layer = &mut self.layers[t / 2];
-        if t % 2 == 0 {
+        if t.is_multiple_of(2) {
             layer.weight.as_mut_slice()
         } else {
             &mut layer.bias

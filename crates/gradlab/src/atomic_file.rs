@@ -34,7 +34,11 @@ fn write_via_temporary(
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let mut temporary = tempfile::NamedTempFile::new_in(directory)?;
+    let mut builder = tempfile::Builder::new();
+    if let Some(permissions) = permissions_for(path) {
+        builder.permissions(permissions);
+    }
+    let mut temporary = builder.tempfile_in(directory)?;
     {
         let mut out = io::BufWriter::new(temporary.as_file_mut());
         write(&mut out)?;
@@ -44,6 +48,24 @@ fn write_via_temporary(
     temporary.persist(path).map_err(|error| error.error)?;
     sync_directory(directory);
     Ok(())
+}
+
+/// The permissions the new file gets: those of the file it replaces, or
+/// read-write for the owner and readable by others (`rw-r--r--`) for a new
+/// one, as a plain `File::create` gives with the usual umask. (A temporary
+/// file is otherwise created readable by its owner only.) `None`: the
+/// platform's default.
+fn permissions_for(path: &Path) -> Option<std::fs::Permissions> {
+    if let Ok(existing) = std::fs::metadata(path) {
+        return Some(existing.permissions());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        Some(std::fs::Permissions::from_mode(0o644))
+    }
+    #[cfg(not(unix))]
+    None
 }
 
 /// Makes the rename durable where the platform allows it (best effort: the
@@ -70,6 +92,20 @@ mod tests {
         assert!(matches!(failed, Err(Error::Io { .. })));
         assert_eq!(std::fs::read(&path).unwrap(), b"old");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_file_is_readable_by_others_and_a_replaced_one_keeps_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("model.safetensors");
+        write_atomically(&path, |w| w.write_all(b"1")).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o644);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        write_atomically(&path, |w| w.write_all(b"2")).unwrap();
+        assert_eq!(mode(&path), 0o600);
     }
 
     #[test]

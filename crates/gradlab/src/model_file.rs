@@ -324,7 +324,11 @@ fn check_format_version(json: &str) -> Result<(), String> {
 fn expected_tensors(architecture: &Architecture) -> Vec<(String, Vec<u64>)> {
     (0..2 * architecture.layer_count())
         .map(|t| {
-            let kind = if t.is_multiple_of(2) { "weight" } else { "bias" };
+            let kind = if t.is_multiple_of(2) {
+                "weight"
+            } else {
+                "bias"
+            };
             (
                 format!("layers.{}.{kind}", t / 2),
                 tensor_shape(architecture, t),

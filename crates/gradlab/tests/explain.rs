@@ -78,7 +78,10 @@ fn explanation_matches_trainer<T: Float>(
         "{}: updated weights differ from the trainer's",
         T::NAME
     );
-    assert_eq!(flatten(&explanation.update.before), prepared.network.to_flat());
+    assert_eq!(
+        flatten(&explanation.update.before),
+        prepared.network.to_flat()
+    );
     // The trainer's batch cost after its step is the explanation's.
     let after = history.epochs[0].train_cost;
     assert!((explanation.update.cost_after - after).abs() <= 1e-12 * after.abs().max(1.0));
@@ -87,9 +90,12 @@ fn explanation_matches_trainer<T: Float>(
     // in buffers sized for it, as the trainer's are.
     let mut workspace = Workspace::new(prepared.network.architecture(), batch.len());
     let mut gradients = Gradients::zeros_like(&prepared.network);
-    let cost = prepared
-        .network
-        .gradient(&batch.inputs, &batch.targets, &mut workspace, &mut gradients);
+    let cost = prepared.network.gradient(
+        &batch.inputs,
+        &batch.targets,
+        &mut workspace,
+        &mut gradients,
+    );
     let trainer_gradient: Vec<f64> = gradients.slices().flatten().map(|g| g.as_f64()).collect();
     assert_eq!(flatten(&explanation.batch.trainer), trainer_gradient);
     assert_eq!(explanation.batch.cost, cost);
@@ -112,8 +118,20 @@ fn explanation_matches_trainer<T: Float>(
 fn batch_gradient_and_update_equal_the_trainers_in_f32_and_f64() {
     let data = fever("temp_2h_c");
     for hidden in [&[2][..], &[], &[3, 2]] {
-        explanation_matches_trainer::<f32>(&data, hidden, Activation::Sigmoid, &ROWS, Optimizer::Sgd);
-        explanation_matches_trainer::<f64>(&data, hidden, Activation::Sigmoid, &ROWS, Optimizer::Sgd);
+        explanation_matches_trainer::<f32>(
+            &data,
+            hidden,
+            Activation::Sigmoid,
+            &ROWS,
+            Optimizer::Sgd,
+        );
+        explanation_matches_trainer::<f64>(
+            &data,
+            hidden,
+            Activation::Sigmoid,
+            &ROWS,
+            Optimizer::Sgd,
+        );
     }
     // Classification (softmax cross-entropy), and a one-row batch.
     let classes = fever("status_2h");
@@ -132,7 +150,8 @@ fn another_optimizer_steps_as_in_training() {
 #[test]
 fn mean_of_the_rows_gradients_is_the_batch_gradient() {
     let data = fever("temp_2h_c");
-    let e = explanation_matches_trainer::<f64>(&data, &[2], Activation::Sigmoid, &ROWS, Optimizer::Sgd);
+    let e =
+        explanation_matches_trainer::<f64>(&data, &[2], Activation::Sigmoid, &ROWS, Optimizer::Sgd);
     // Not bit for bit: the batch pass sums the rows inside one matrix
     // product (δᵀ·A), the explanation adds the per-row gradients one after
     // the other, and floating-point addition depends on the order.
@@ -179,8 +198,12 @@ fn mean_of_the_rows_gradients_is_the_batch_gradient() {
 #[test]
 fn the_rows_numbers_follow_the_course_formulas() {
     let data = fever("temp_2h_c");
-    let e = explanation_matches_trainer::<f64>(&data, &[2], Activation::Sigmoid, &ROWS, Optimizer::Sgd);
-    assert_eq!(e.rows.iter().map(|r| r.data_row).collect::<Vec<_>>(), [3, 8, 12]);
+    let e =
+        explanation_matches_trainer::<f64>(&data, &[2], Activation::Sigmoid, &ROWS, Optimizer::Sgd);
+    assert_eq!(
+        e.rows.iter().map(|r| r.data_row).collect::<Vec<_>>(),
+        [3, 8, 12]
+    );
     let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * (1.0 + b.abs());
     for row in &e.rows {
         let [hidden, output] = &row.layers[..] else {
@@ -205,7 +228,10 @@ fn the_rows_numbers_follow_the_course_formulas() {
         assert!(close(row.cost, (z2 - y).powi(2)));
         // ∂C/∂W₂ = δ₂·a₁ᵀ, ∂C/∂b₂ = δ₂
         for i in 0..2 {
-            assert!(close(output.weight_gradient.get(0, i), output.delta[0] * hidden.a[i]));
+            assert!(close(
+                output.weight_gradient.get(0, i),
+                output.delta[0] * hidden.a[i]
+            ));
         }
         assert_eq!(output.bias_gradient, output.delta);
         // δ₁ = (W₂ᵀ·δ₂) ⊙ σ′(z₁), ∂C/∂W₁ = δ₁·xᵀ
@@ -216,7 +242,10 @@ fn the_rows_numbers_follow_the_course_formulas() {
             assert!(close(derivative[j], hidden.a[j] * (1.0 - hidden.a[j])));
             assert!(close(hidden.delta[j], from_next[j] * derivative[j]));
             for i in 0..2 {
-                assert!(close(hidden.weight_gradient.get(j, i), hidden.delta[j] * x[i]));
+                assert!(close(
+                    hidden.weight_gradient.get(j, i),
+                    hidden.delta[j] * x[i]
+                ));
             }
         }
         assert!(output.from_next.is_none() && output.derivative.is_none());
@@ -231,14 +260,18 @@ fn the_rows_numbers_follow_the_course_formulas() {
         let scaler = e.target_scaler.as_ref().unwrap();
         assert_eq!(in_target_units[0], scaler.inverse_value(0, scaled[0]));
     }
-    assert!(e.update.cost_after < e.update.cost_before, "one step lowers the cost");
+    assert!(
+        e.update.cost_after < e.update.cost_before,
+        "one step lowers the cost"
+    );
 }
 
 #[test]
 fn a_single_neuron_is_explained() {
     let data = fever("temp_2h_c");
     for rows in [&ROWS[..], &[0]] {
-        let e = explanation_matches_trainer::<f64>(&data, &[], Activation::Tanh, rows, Optimizer::Sgd);
+        let e =
+            explanation_matches_trainer::<f64>(&data, &[], Activation::Tanh, rows, Optimizer::Sgd);
         assert_eq!(e.architecture.sizes, [2, 1]);
         let row = &e.rows[0];
         let [neuron] = &row.layers[..] else {
@@ -261,7 +294,10 @@ fn bad_rows_are_errors_not_panics() {
     let update = UpdateSettings::default();
     let run = |rows: &[usize]| explain(&prepared.network, &data, rows, &prepared.info, &update);
     let err = run(&[200]).unwrap_err().to_string();
-    assert!(err.contains("data row 201") && err.contains("(200)"), "{err}");
+    assert!(
+        err.contains("data row 201") && err.contains("(200)"),
+        "{err}"
+    );
     assert!(run(&[]).is_err());
     let bad_rate = UpdateSettings {
         learning_rate: -1.0,

@@ -351,7 +351,12 @@ pub fn explain<T: Float>(
     // The trainer's batch gradient: one pass over all rows together.
     let mut workspace = Workspace::new(network.architecture(), chosen.len());
     let mut trainer = Gradients::zeros_like(network);
-    let batch_cost = network.gradient(&chosen.inputs, &chosen.targets, &mut workspace, &mut trainer);
+    let batch_cost = network.gradient(
+        &chosen.inputs,
+        &chosen.targets,
+        &mut workspace,
+        &mut trainer,
+    );
     let (sum, mean) = sum_and_mean(network, &row_gradients);
 
     let factor = course_factor(network.loss(), chosen.len(), network.outputs());
@@ -526,10 +531,7 @@ fn explain_row<T: Float>(
     let output = match &info.target_scaler {
         Some(scaler) if network.loss() == Loss::Mse => {
             let scaled = to_f64(z_out.row(0));
-            let in_target_units = scaled
-                .iter()
-                .map(|&y| scaler.inverse_value(0, y))
-                .collect();
+            let in_target_units = scaled.iter().map(|&y| scaler.inverse_value(0, y)).collect();
             OutputValue::Value {
                 scaled,
                 in_target_units,

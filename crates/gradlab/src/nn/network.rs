@@ -266,7 +266,11 @@ impl<T: Float> Network<T> {
     /// The name of tensor `t` in the documented order: `layers.{i}.weight`
     /// for even `t`, `layers.{i}.bias` for odd `t` (as in the model file).
     pub fn tensor_name(&self, t: usize) -> String {
-        let kind = if t.is_multiple_of(2) { "weight" } else { "bias" };
+        let kind = if t.is_multiple_of(2) {
+            "weight"
+        } else {
+            "bias"
+        };
         format!("layers.{}.{kind}", t / 2)
     }
 

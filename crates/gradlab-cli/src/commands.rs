@@ -1,9 +1,14 @@
 //! One module per subcommand; each has its clap arguments and a `run`.
 
+pub mod brute_force;
 pub mod demo;
 pub mod eval;
+pub mod explain;
 pub mod generate;
+pub mod grad;
+pub mod gradcheck;
 pub mod inspect;
+pub mod methods;
 pub mod predict;
 pub mod train;
 
@@ -35,6 +40,23 @@ fn check_model_path(path: &Path) -> anyhow::Result<()> {
             path.display(),
             dir.display()
         ),
+        _ => Ok(()),
+    }
+}
+
+/// Checks, before any work, that the directory `path` is to be written in
+/// exists (`-`, stdout, is always fine); `what` names the file in the error.
+fn check_out_directory(path: &Path, what: &str) -> anyhow::Result<()> {
+    match path.parent() {
+        Some(dir)
+            if !crate::output::is_dash(path) && !dir.as_os_str().is_empty() && !dir.is_dir() =>
+        {
+            anyhow::bail!(
+                "cannot write the {what} to {}: the directory {} does not exist",
+                path.display(),
+                dir.display()
+            )
+        }
         _ => Ok(()),
     }
 }

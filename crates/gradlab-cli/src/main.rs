@@ -10,8 +10,10 @@
 mod commands;
 mod output;
 mod parse;
+mod plot;
 mod progress;
 mod report;
+mod start;
 
 use clap::{Parser, Subcommand};
 use output::Console;
@@ -49,6 +51,16 @@ enum Command {
     Inspect(commands::inspect::InspectArgs),
     /// Solve the fever example both ways and write both models.
     Demo(commands::demo::DemoArgs),
+    /// Tune K weights by trying every value on a grid (the course's brute force).
+    BruteForce(commands::brute_force::BruteForceArgs),
+    /// Check backprop's gradient against central differences, tensor by tensor.
+    Gradcheck(commands::gradcheck::GradcheckArgs),
+    /// Write a model's gradient on some rows as a .safetensors file.
+    Grad(commands::grad::GradArgs),
+    /// Brute force, numerical gradient and backprop side by side.
+    Methods(commands::methods::MethodsArgs),
+    /// The course's forward and backward steps for a few rows, with the engine's numbers.
+    Explain(commands::explain::ExplainArgs),
 }
 
 fn main() -> ExitCode {
@@ -61,6 +73,11 @@ fn main() -> ExitCode {
         Command::Predict(args) => commands::predict::run(args, &console),
         Command::Inspect(args) => commands::inspect::run(args, &console),
         Command::Demo(args) => commands::demo::run(args, &console),
+        Command::BruteForce(args) => commands::brute_force::run(args, &console),
+        Command::Gradcheck(args) => commands::gradcheck::run(args, &console),
+        Command::Grad(args) => commands::grad::run(args, &console),
+        Command::Methods(args) => commands::methods::run(args, &console),
+        Command::Explain(args) => commands::explain::run(args, &console),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

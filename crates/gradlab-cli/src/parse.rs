@@ -9,7 +9,7 @@ use gradlab::data::dataset::TaskChoice;
 use gradlab::data::scale::Scaling;
 use gradlab::nn::activation::Activation;
 use gradlab::nn::init::Init;
-use gradlab::train::trainer::BatchSize;
+use gradlab::train::trainer::{BatchSize, GradientMethod};
 use gradlab::Precision;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -19,6 +19,29 @@ use serde::Serialize;
 /// A newtype so that clap takes `--hidden 32,16` as one value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HiddenLayers(pub Vec<usize>);
+
+/// How many weights a brute-force search varies: the first K, or all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WeightCount {
+    /// The first K parameters in the documented order.
+    First(usize),
+    /// Every parameter of the network.
+    All,
+}
+
+/// Parameter names for `--params`, e.g. `layers.0.weight[0,1]`, as typed;
+/// checked against the network later.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParamNames(pub Vec<String>);
+
+/// `--range low,high`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Range {
+    /// First value.
+    pub low: f64,
+    /// Last value.
+    pub high: f64,
+}
 
 /// One case for `predict --input`: `column=value` pairs, in the order given.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +127,75 @@ pub fn batch_size(text: &str) -> Result<BatchSize, String> {
     BatchSize::parse(text).map_err(|err| err.to_string())
 }
 
+/// `--gradient`: `backprop` or `numerical`.
+pub fn gradient(text: &str) -> Result<GradientMethod, String> {
+    by_serde_name(text, &[GradientMethod::Backprop, GradientMethod::Numerical])
+}
+
+/// `--weights`: a whole number ≥ 1 or `all`.
+pub fn weight_count(text: &str) -> Result<WeightCount, String> {
+    let text = text.trim();
+    if text == "all" {
+        return Ok(WeightCount::All);
+    }
+    match text.parse::<usize>() {
+        Ok(count) if count >= 1 => Ok(WeightCount::First(count)),
+        _ => Err("expected a whole number of weights (1, 2, …) or all".to_owned()),
+    }
+}
+
+/// `--params layers.0.weight[0,1],layers.1.bias[0]`: names separated by
+/// commas outside the brackets.
+pub fn param_names(text: &str) -> Result<ParamNames, String> {
+    let mut names = Vec::new();
+    let mut current = String::new();
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                names.push(std::mem::take(&mut current));
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    names.push(current);
+    let names: Vec<String> = names.iter().map(|n| n.trim().to_owned()).collect();
+    if names.iter().any(String::is_empty) {
+        return Err(
+            "expected parameter names such as layers.0.weight[0,1],layers.1.bias[0]".to_owned(),
+        );
+    }
+    Ok(ParamNames(names))
+}
+
+/// `--range -100,100`: two numbers, low first.
+pub fn range(text: &str) -> Result<Range, String> {
+    let bad = || "expected two numbers low,high such as -100,100".to_owned();
+    let (low, high) = text.split_once(',').ok_or_else(bad)?;
+    let low = low.trim().parse::<f64>().map_err(|_| bad())?;
+    let high = high.trim().parse::<f64>().map_err(|_| bad())?;
+    Ok(Range { low, high })
+}
+
+/// A count such as `--max-evals 1e9` or `1000000`: a whole number ≥ 0,
+/// written plainly or with an exponent.
+pub fn count(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    if let Ok(n) = text.replace('_', "").parse::<u64>() {
+        return Ok(n);
+    }
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 0.0 && x.fract() == 0.0 && x < u64::MAX as f64 => {
+            Ok(x as u64)
+        }
+        _ => Err("expected a whole number such as 1000000 or 1e9".to_owned()),
+    }
+}
+
 /// `--input temp_c=39.5,dose_mg=500`.
 pub fn input_case(text: &str) -> Result<InputCase, String> {
     text.split(',')
@@ -161,5 +253,23 @@ mod tests {
         );
         assert!(input_case("temp_c").is_err());
         assert!(input_case("=5").is_err());
+    }
+
+    #[test]
+    fn brute_force_values() {
+        assert_eq!(weight_count("2").unwrap(), WeightCount::First(2));
+        assert_eq!(weight_count("all").unwrap(), WeightCount::All);
+        assert!(weight_count("0").is_err());
+        let names = param_names("layers.0.weight[0,1], layers.1.bias[0]").unwrap();
+        assert_eq!(names.0, ["layers.0.weight[0,1]", "layers.1.bias[0]"]);
+        assert!(param_names("layers.0.weight[0,1],").is_err());
+        let r = range("-100,100").unwrap();
+        assert_eq!((r.low, r.high), (-100.0, 100.0));
+        assert!(range("-100").is_err());
+        assert_eq!(count("1e9").unwrap(), 1_000_000_000);
+        assert_eq!(count("4004001").unwrap(), 4_004_001);
+        assert!(count("1.5").is_err());
+        assert!(count("-1").is_err());
+        assert_eq!(gradient("numerical").unwrap(), GradientMethod::Numerical);
     }
 }

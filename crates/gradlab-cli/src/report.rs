@@ -33,7 +33,7 @@ pub fn metrics_table(columns: &[MetricsColumn]) -> String {
         None => {}
     }
     let headings: Vec<String> = columns.iter().map(|c| c.heading.to_owned()).collect();
-    aligned(&headings, &lines, "")
+    aligned("", &headings, &lines, "")
 }
 
 fn cells(columns: &[MetricsColumn], cell: impl Fn(&MetricsColumn) -> String) -> Vec<String> {
@@ -92,16 +92,34 @@ pub fn confusion_table(metrics: &ClassificationMetrics, indent: &str) -> String 
         .zip(&metrics.confusion)
         .map(|(label, counts)| (label.clone(), counts.iter().map(usize::to_string).collect()))
         .collect();
-    aligned(&metrics.labels, &lines, indent)
+    aligned("", &metrics.labels, &lines, indent)
+}
+
+/// A table with a heading over every column, the first (`label_heading`)
+/// left-aligned, the others right-aligned; every line starts with `indent`.
+pub fn table(
+    label_heading: &str,
+    headings: &[&str],
+    lines: &[(String, Vec<String>)],
+    indent: &str,
+) -> String {
+    let headings: Vec<String> = headings.iter().map(|h| h.to_string()).collect();
+    aligned(label_heading, &headings, lines, indent)
 }
 
 /// A table: a heading line, then one line per `(label, cells)`; the label
 /// column left-aligned, the cells right-aligned under their headings.
-fn aligned(headings: &[String], lines: &[(String, Vec<String>)], indent: &str) -> String {
+fn aligned(
+    label_heading: &str,
+    headings: &[String],
+    lines: &[(String, Vec<String>)],
+    indent: &str,
+) -> String {
     let width_of = |text: &str| text.chars().count();
     let label_width = lines
         .iter()
         .map(|(label, _)| width_of(label))
+        .chain([width_of(label_heading)])
         .max()
         .unwrap_or(0);
     let widths: Vec<usize> = (0..headings.len())
@@ -121,7 +139,7 @@ fn aligned(headings: &[String], lines: &[(String, Vec<String>)], indent: &str) -
         }
         line.trim_end().to_owned()
     };
-    let mut text = row("", headings);
+    let mut text = row(label_heading, headings);
     for (label, cells) in lines {
         text.push('\n');
         text.push_str(&row(label, cells));
@@ -142,6 +160,105 @@ pub fn human(value: f64) -> String {
     }
     let decimals = (3 - magnitude).max(0) as usize;
     format!("{value:.decimals$}")
+}
+
+/// A whole number with thousands separators: `4,004,001`.
+pub fn thousands(value: u64) -> String {
+    let digits = value.to_string();
+    let mut text = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            text.push(',');
+        }
+        text.push(digit);
+    }
+    text
+}
+
+/// A number with `digits` significant digits and no exponent
+/// (`significant(0.04567, 3)` is `0.0457`, `significant(1234.5, 3)` is `1235`).
+pub fn significant(value: f64, digits: i32) -> String {
+    if !value.is_finite() || value == 0.0 {
+        return format!("{value}");
+    }
+    let magnitude = value.abs().log10().floor() as i32;
+    let decimals = (digits - 1 - magnitude).max(0) as usize;
+    format!("{value:.decimals$}")
+}
+
+/// A ratio for people: at most 3 significant digits, no trailing zeros
+/// (`18`, `6.4`, `0.25`).
+pub fn ratio(value: f64) -> String {
+    let text = significant(value, 3);
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    }
+}
+
+/// A positive number given by its log₁₀, for people: plainly below 10⁴
+/// (`2001`), as `3.21·10^8` up to 10^10000, and as `10^16,535,430` beyond
+/// (where the leading digits say nothing).
+pub fn power_of_ten(log10: f64) -> String {
+    if log10 < 4.0 {
+        return significant(10f64.powf(log10), 3);
+    }
+    if log10 >= 1e4 {
+        return format!("10^{}", thousands(log10.floor() as u64));
+    }
+    let exponent = log10.floor();
+    let mantissa = 10f64.powf(log10 - exponent);
+    format!("{mantissa:.2}·10^{exponent}")
+}
+
+/// Seconds in a (Julian) year.
+const YEAR_SECONDS: f64 = 365.25 * 86_400.0;
+
+/// The age of the universe, 13.8 billion years, in seconds.
+pub const UNIVERSE_AGE_SECONDS: f64 = 13.8e9 * YEAR_SECONDS;
+
+/// A duration given by the log₁₀ of its seconds, in the largest unit that
+/// fits: seconds, minutes, hours, days, years, then ages of the universe
+/// (13.8·10⁹ years), with powers of ten when huge. Works far beyond what an
+/// `f64` of seconds can hold.
+pub fn duration_log10(log10_seconds: f64) -> String {
+    let units = [
+        (1.0, "seconds"),
+        (60.0, "minutes"),
+        (3_600.0, "hours"),
+        (86_400.0, "days"),
+        (YEAR_SECONDS, "years"),
+        (UNIVERSE_AGE_SECONDS, "ages of the universe"),
+    ];
+    let (size, name) = units
+        .iter()
+        .rev()
+        .find(|(size, _)| log10_seconds >= f64::log10(*size))
+        .copied()
+        .unwrap_or(units[0]);
+    let amount = log10_seconds - size.log10();
+    if amount < 4.0 {
+        format!("{} {name}", significant(10f64.powf(amount), 3))
+    } else {
+        format!("{} {name}", power_of_ten(amount))
+    }
+}
+
+/// [`duration_log10`] of a number of seconds.
+pub fn duration(seconds: f64) -> String {
+    if seconds <= 0.0 || !seconds.is_finite() {
+        return format!("{seconds} seconds");
+    }
+    duration_log10(seconds.log10())
+}
+
+/// What a network's cost is, in words: the scaled MSE or the cross-entropy.
+pub fn cost_name(loss: gradlab::nn::loss::Loss) -> &'static str {
+    match loss {
+        gradlab::nn::loss::Loss::Mse => "mean squared error on the scaled target",
+        gradlab::nn::loss::Loss::SoftmaxCrossEntropy => "cross-entropy",
+    }
 }
 
 /// Writes `value` to stdout as one line of JSON.
@@ -171,6 +288,33 @@ mod tests {
         assert_eq!(human(-2.5), "-2.500");
         assert_eq!(human(0.0), "0");
         assert_eq!(human(1e12), "1.000e12");
+    }
+
+    #[test]
+    fn big_numbers_and_durations() {
+        assert_eq!(thousands(4_004_001), "4,004,001");
+        assert_eq!(ratio(18.0), "18");
+        assert_eq!(ratio(6.4213), "6.42");
+        assert_eq!(ratio(120.4), "120");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(power_of_ten(2001f64.log10()), "2001");
+        assert_eq!(power_of_ten(29.72), "5.25·10^29");
+        assert_eq!(power_of_ten(16_535_430.7), "10^16,535,430");
+        assert_eq!(duration(0.05), "0.0500 seconds");
+        assert_eq!(duration(90.0), "1.50 minutes");
+        assert_eq!(duration(7_200.0), "2.00 hours");
+        assert_eq!(duration(3.0 * 86_400.0), "3.00 days");
+        assert_eq!(duration(2.0 * YEAR_SECONDS), "2.00 years");
+        assert_eq!(duration(1e6 * YEAR_SECONDS), "1.00·10^6 years");
+        assert_eq!(
+            duration(2.0 * UNIVERSE_AGE_SECONDS),
+            "2.00 ages of the universe"
+        );
+        assert_eq!(
+            duration_log10(UNIVERSE_AGE_SECONDS.log10() + 20.5),
+            "3.16·10^20 ages of the universe"
+        );
     }
 
     #[test]

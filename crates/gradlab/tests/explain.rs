@@ -1,6 +1,9 @@
 //! `methods::explain` shows the engine's own numbers: its batch gradient and
 //! its updated weights are those of the trainer, bit for bit.
 
+// The loops over j and i mirror the subscripts of the course's formulas.
+#![allow(clippy::needless_range_loop)]
+
 use gradlab::data::dataset::{Dataset, DatasetSpec};
 use gradlab::data::fever;
 use gradlab::data::split::train_test_split;

@@ -4,11 +4,13 @@
 //! classification model (its class: normal / elevated / fever) on the
 //! shipped fever data with the library's default settings, reports how close
 //! they come to what is possible (DESIGN.md §2), checks them on fresh rows of
-//! the same generator, shows a few predictions as sentences, and writes both
-//! models into DIR.
+//! the same generator, shows a few predictions as sentences, compares the
+//! course's three ways to tune the weights (brute force, numerical gradient,
+//! backprop) on a 2-2-1 network, and writes both models into DIR.
 
+use super::methods::{self, Comparison, Plan, WeightChoice};
 use crate::output::Console;
-use crate::parse;
+use crate::parse::{self, WeightCount};
 use crate::progress::EpochBar;
 use crate::report;
 use clap::Args;
@@ -17,8 +19,11 @@ use gradlab::data::dataset::{Dataset, DatasetSpec};
 use gradlab::data::fever;
 use gradlab::fit::{fit, FitOutcome, FitSettings};
 use gradlab::matrix::Matrix;
+use gradlab::methods::brute_force::GridAxis;
 use gradlab::metrics::{ClassificationMetrics, Metrics, RegressionMetrics};
 use gradlab::model::{AnyModel, Predictions};
+use gradlab::train::trainer::TrainSettings;
+use gradlab::Precision;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -75,6 +80,7 @@ pub fn run(args: DemoArgs, console: &Console) -> anyhow::Result<()> {
     let regression = train_and_save(&table, REGRESSION_TARGET, &settings, &args.out, console)?;
     let classification =
         train_and_save(&table, CLASSIFICATION_TARGET, &settings, &args.out, console)?;
+    let comparison = compare_methods(&table, console)?;
     let mut text = String::new();
     write_data(&mut text, &table, &settings);
     write_regression(&mut text, &regression);
@@ -84,6 +90,7 @@ pub fn run(args: DemoArgs, console: &Console) -> anyhow::Result<()> {
         &regression.outcome.model,
         &classification.outcome.model,
     );
+    write_methods(&mut text, &comparison);
     write_next_steps(&mut text, &regression.path, &classification.path);
     report::print_text(&text)
 }
@@ -291,6 +298,58 @@ fn write_examples(text: &mut String, regression: &AnyModel, classification: &Any
     }
 }
 
+/// Steps of both descents in the methods comparison.
+const METHOD_STEPS: usize = 100;
+/// Their learning rate.
+const METHOD_LEARNING_RATE: f64 = 0.1;
+
+/// The course's 2-2-1 regression network tuned three ways from one seeded
+/// start: brute force over its first weight on the course's grid, and 100
+/// steps of numerical-gradient and of backprop descent, in f64.
+fn compare_methods(table: &Table, console: &Console) -> anyhow::Result<Comparison> {
+    let spec = DatasetSpec {
+        target: REGRESSION_TARGET.to_owned(),
+        inputs: Some(INPUTS.iter().map(|s| s.to_string()).collect()),
+        ..Default::default()
+    };
+    let dataset = Dataset::from_table(table, &spec)?;
+    console.note("comparing brute force, numerical gradient and backprop on a 2-2-1 network");
+    let settings = FitSettings {
+        hidden: vec![2],
+        precision: Precision::F64,
+        train: TrainSettings {
+            epochs: METHOD_STEPS,
+            learning_rate: METHOD_LEARNING_RATE,
+            ..TrainSettings::default()
+        },
+        ..FitSettings::default()
+    };
+    let start = crate::start::from_settings::<f64>(&dataset, &settings, FEVER_NAME)?;
+    let plan = Plan {
+        weights: WeightChoice::Count(WeightCount::First(1)),
+        axis: GridAxis::default(),
+        threads: super::brute_force::available_threads(),
+        max_evaluations: u64::MAX,
+        steps: METHOD_STEPS,
+        learning_rate: METHOD_LEARNING_RATE,
+        epsilon: None,
+    };
+    methods::compare(&start, &plan)
+}
+
+fn write_methods(text: &mut String, comparison: &Comparison) {
+    let _ = writeln!(
+        text,
+        "
+three ways to tune the weights: {REGRESSION_TARGET} with a 2 → 2 tanh → 1 network, f64, one seeded start"
+    );
+    let _ = writeln!(
+        text,
+        "  (brute force: the first weight over [-100, 100] step 0.1; numerical gradient and backprop: {METHOD_STEPS} steps of batch GD)\n"
+    );
+    text.push_str(&methods::comparison_summary(comparison, "  "));
+}
+
 fn write_next_steps(text: &mut String, regression: &Path, classification: &Path) {
     let (r, c) = (regression.display(), classification.display());
     let _ = writeln!(text, "\nmodels written\n  {r}\n  {c}");
@@ -304,6 +363,10 @@ fn write_next_steps(text: &mut String, regression: &Path, classification: &Path)
         format!("gradlab predict --model {c} --data fresh.csv --out predicted.csv"),
         "gradlab train --data data/fever.csv --target status_2h --inputs temp_c,dose_mg --hidden 32,16"
             .to_owned(),
+        "gradlab brute-force --data data/fever.csv --target temp_2h_c --inputs temp_c,dose_mg --explain"
+            .to_owned(),
+        "gradlab methods --data data/fever.csv --target temp_2h_c --inputs temp_c,dose_mg".to_owned(),
+        format!("gradlab gradcheck --model {r} --data data/fever.csv"),
     ];
     for command in commands {
         let _ = writeln!(text, "  {command}");

@@ -12,10 +12,11 @@ use clap::Args;
 use gradlab::data::dataset::{Dataset, DatasetSpec, Task, TaskChoice};
 use gradlab::data::scale::Scaling;
 use gradlab::fit::{architecture_for, fit, FitOutcome, FitSettings};
+use gradlab::methods::numerical::default_epsilon;
 use gradlab::metrics::Metrics;
 use gradlab::nn::activation::Activation;
 use gradlab::nn::init::Init;
-use gradlab::train::trainer::{BatchSize, TrainSettings};
+use gradlab::train::trainer::{BatchSize, GradientMethod, TrainSettings};
 use gradlab::Precision;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -35,6 +36,7 @@ struct DefaultTexts {
     scale: String,
     precision: String,
     seed: String,
+    gradient: String,
 }
 
 static DEFAULTS: LazyLock<DefaultTexts> = LazyLock::new(|| {
@@ -51,6 +53,7 @@ static DEFAULTS: LazyLock<DefaultTexts> = LazyLock::new(|| {
         scale: parse::serde_name(&fit.scaling),
         precision: fit.precision.name().to_owned(),
         seed: fit.train.seed.to_string(),
+        gradient: parse::serde_name(&fit.train.gradient),
     }
 });
 
@@ -99,6 +102,13 @@ pub struct TrainArgs {
     /// Seed of the split, the initial weights and the shuffling.
     #[arg(long, value_name = "N", default_value = DEFAULTS.seed.as_str())]
     seed: u64,
+    /// How each step's gradient is computed: backprop, or numerical (central
+    /// differences, 2 cost evaluations per parameter per step: slow, for teaching).
+    #[arg(long, value_name = "METHOD", default_value = DEFAULTS.gradient.as_str(), value_parser = parse::gradient)]
+    gradient: GradientMethod,
+    /// Step ε of the numerical gradient [default: 1e-6 in f64, 5e-3 in f32].
+    #[arg(long, value_name = "E")]
+    epsilon: Option<f64>,
     /// Save the trained model to this .safetensors file.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -134,8 +144,11 @@ impl TrainArgs {
                 batch_size: self.batch_size,
                 epochs: self.epochs,
                 seed: self.seed,
+                gradient: self.gradient,
+                epsilon: self.epsilon,
                 ..TrainSettings::default()
             },
+            ..FitSettings::default()
         }
     }
 }
@@ -185,7 +198,7 @@ pub fn run(args: TrainArgs, console: &Console) -> anyhow::Result<()> {
 
 /// A non-numeric cell in an input column the user did not choose gets a
 /// hint: the inputs default to every column but the target.
-fn with_inputs_hint(err: gradlab::Error, inputs_defaulted: bool) -> anyhow::Error {
+pub(crate) fn with_inputs_hint(err: gradlab::Error, inputs_defaulted: bool) -> anyhow::Error {
     if inputs_defaulted && matches!(err, gradlab::Error::NotANumber { .. }) {
         anyhow::anyhow!(
             "{err} (the inputs are every column but the target; choose them with --inputs)"
@@ -212,6 +225,16 @@ fn announce(console: &Console, dataset: &Dataset, source: &str, settings: &FitSe
         settings.train.batch_size,
         settings.train.learning_rate,
     ));
+    if settings.train.gradient == GradientMethod::Numerical {
+        let epsilon = settings.train.epsilon.unwrap_or(match settings.precision {
+            Precision::F32 => default_epsilon::<f32>(),
+            Precision::F64 => default_epsilon::<f64>(),
+        });
+        console.note(format!(
+            "gradient: numerical (central differences, ε = {epsilon:e}): {} cost evaluations per step instead of one backward pass",
+            2 * architecture.parameter_count()
+        ));
+    }
 }
 
 fn train_json(outcome: &FitOutcome, seconds: f64) -> TrainJson<'_> {

@@ -1,0 +1,371 @@
+//! `gradlab gradcheck`: backprop's gradient against central differences,
+//! tensor by tensor, in f64 on a batch of rows.
+//!
+//! The measure that passes or fails is each tensor's relative error in norm,
+//! ‖b − n‖ / (‖b‖ + ‖n‖) (b: backprop, n: numerical; see
+//! `gradlab::methods::numerical`). The element-wise errors show where a
+//! gradient is wrong. Exit 0 when every tensor is within the tolerance,
+//! else 1 with a line naming the worst tensor.
+//!
+//! `--corrupt TENSOR` is a teaching switch: it adds 1e-3·(1 + |g|) to the
+//! first element of backprop's gradient of TENSOR, to see what a backprop
+//! bug looks like — the check then fails and names that tensor.
+
+use crate::output::Console;
+use crate::parse::{self, HiddenLayers};
+use crate::report;
+use crate::start;
+use clap::Args;
+use gradlab::data::dataset::{Dataset, DatasetSpec, TaskChoice};
+use gradlab::data::scale::Scaling;
+use gradlab::fit::FitSettings;
+use gradlab::methods::brute_force::ParameterRef;
+use gradlab::methods::numerical::{
+    compare_gradients, default_epsilon, numerical_gradient, GradientCheck, TensorCheck,
+};
+use gradlab::nn::activation::Activation;
+use gradlab::nn::init::Init;
+use gradlab::nn::network::{Gradients, Network, Workspace};
+use gradlab::train::trainer::{Examples, TrainSettings};
+use gradlab::Precision;
+use serde::Serialize;
+use std::path::PathBuf;
+use std::sync::LazyLock;
+
+/// The defaults shown by `--help`, from the engine's `Default`s.
+struct DefaultTexts {
+    hidden: String,
+    activation: String,
+    init: String,
+    scale: String,
+    test_fraction: String,
+    seed: String,
+    epsilon: String,
+}
+
+static DEFAULTS: LazyLock<DefaultTexts> = LazyLock::new(|| {
+    let fit = FitSettings::default();
+    DefaultTexts {
+        hidden: HiddenLayers(fit.hidden).to_string(),
+        activation: fit.activation.name().to_owned(),
+        init: fit.init.to_string(),
+        scale: parse::serde_name(&fit.scaling),
+        test_fraction: fit.test_fraction.to_string(),
+        seed: fit.train.seed.to_string(),
+        epsilon: default_epsilon::<f64>().to_string(),
+    }
+});
+
+/// How far `--corrupt` moves the first element g of a gradient: 1e-3·(1 + |g|).
+const CORRUPTION: f64 = 1e-3;
+
+/// Arguments of `gradlab gradcheck`.
+#[derive(Debug, Args)]
+pub struct GradcheckArgs {
+    /// CSV file with a header row, or - for stdin.
+    #[arg(long, value_name = "FILE")]
+    data: PathBuf,
+    /// Check this model's weights (converted to f64) on the first rows of --data.
+    #[arg(long, value_name = "FILE")]
+    model: Option<PathBuf>,
+    /// The column to predict (not with --model: the model knows it).
+    #[arg(
+        long,
+        value_name = "COL",
+        required_unless_present = "model",
+        conflicts_with = "model"
+    )]
+    target: Option<String>,
+    /// Input columns, comma-separated [default: every column but the target].
+    #[arg(
+        long,
+        value_name = "A,B",
+        value_delimiter = ',',
+        conflicts_with = "model"
+    )]
+    inputs: Option<Vec<String>>,
+    /// auto, regression or classification.
+    #[arg(long, value_name = "TASK", default_value = "auto", value_parser = parse::task, conflicts_with = "model")]
+    task: TaskChoice,
+    /// Hidden layer widths, input side first: 16, 32,16, or none.
+    #[arg(long, value_name = "WIDTHS", default_value = DEFAULTS.hidden.as_str(), value_parser = parse::hidden, conflicts_with = "model")]
+    hidden: HiddenLayers,
+    /// Activation of the hidden layers.
+    #[arg(long, value_name = "NAME", default_value = DEFAULTS.activation.as_str(), value_parser = parse::activation, conflicts_with = "model")]
+    activation: Activation,
+    /// Initial weights (the weights checked).
+    #[arg(long, value_name = "SCHEME", default_value = DEFAULTS.init.as_str(), value_parser = parse::init, conflicts_with = "model")]
+    init: Init,
+    /// Scaling of the inputs (and of a regression target).
+    #[arg(long, value_name = "HOW", default_value = DEFAULTS.scale.as_str(), value_parser = parse::scaling, conflicts_with = "model")]
+    scale: Scaling,
+    /// Share of the rows held out (the check uses training rows).
+    #[arg(long, value_name = "F", allow_negative_numbers = true, default_value = DEFAULTS.test_fraction.as_str(), conflicts_with = "model")]
+    test_fraction: f64,
+    /// Seed of the split and the initial weights.
+    #[arg(long, value_name = "N", default_value = DEFAULTS.seed.as_str(), conflicts_with = "model")]
+    seed: u64,
+    /// Rows in the batch the gradients are taken on.
+    #[arg(long, value_name = "N", default_value = "64")]
+    rows: usize,
+    /// Largest relative error ‖b − n‖ / (‖b‖ + ‖n‖) a tensor may have.
+    #[arg(long, value_name = "T", default_value = "1e-6")]
+    tolerance: f64,
+    /// Step ε of the central differences.
+    #[arg(long, value_name = "E", default_value = DEFAULTS.epsilon.as_str())]
+    epsilon: f64,
+    /// Teaching switch: perturb backprop's gradient of this tensor (e.g.
+    /// layers.1.weight) to see what a backprop bug looks like.
+    #[arg(long, value_name = "TENSOR")]
+    corrupt: Option<String>,
+    /// Print one JSON object on stdout instead of the text report.
+    #[arg(long)]
+    json: bool,
+}
+
+impl GradcheckArgs {
+    fn validate(&self) -> anyhow::Result<()> {
+        if self.rows == 0 {
+            anyhow::bail!("invalid rows: 0 (must be at least 1)");
+        }
+        if !(self.tolerance.is_finite() && self.tolerance > 0.0) {
+            anyhow::bail!("invalid tolerance: {} (must be positive)", self.tolerance);
+        }
+        if !(self.epsilon.is_finite() && self.epsilon > 0.0) {
+            anyhow::bail!("invalid epsilon: {} (must be positive)", self.epsilon);
+        }
+        Ok(())
+    }
+
+    fn fit_settings(&self) -> FitSettings {
+        FitSettings {
+            hidden: self.hidden.0.clone(),
+            activation: self.activation,
+            init: self.init,
+            scaling: self.scale,
+            test_fraction: self.test_fraction,
+            precision: Precision::F64,
+            train: TrainSettings {
+                seed: self.seed,
+                ..TrainSettings::default()
+            },
+            ..FitSettings::default()
+        }
+    }
+}
+
+/// One tensor in the report: the engine's check and the worst element's name.
+#[derive(Serialize)]
+struct TensorJson<'a> {
+    #[serde(flatten)]
+    check: &'a TensorCheck,
+    /// `layers.0.weight[1,0]`: the element with the largest relative error.
+    worst_element: String,
+    /// True when this tensor's `rel_error` is within the tolerance.
+    passed: bool,
+}
+
+/// What `gradcheck --json` prints.
+#[derive(Serialize)]
+struct GradcheckJson<'a> {
+    network: String,
+    rows: usize,
+    epsilon: f64,
+    tolerance: f64,
+    corrupted: Option<&'a str>,
+    passed: bool,
+    rel_error: f64,
+    worst_tensor: Option<&'a str>,
+    tensors: Vec<TensorJson<'a>>,
+}
+
+/// Runs `gradlab gradcheck`.
+pub fn run(args: GradcheckArgs, console: &Console) -> anyhow::Result<()> {
+    args.validate()?;
+    let table = super::read_table(&args.data)?;
+    let (mut network, rows_note, weights_note, batch) = match &args.model {
+        Some(path) => {
+            let model = super::load_model(path)?;
+            let start = start::from_model::<f64>(&model, path, &table)?;
+            let batch = start::head(&start.train, args.rows);
+            let rows_note = format!("the first {} rows of {}", batch.len(), table.source_name());
+            (start.network, rows_note, start.weights_note, batch)
+        }
+        None => {
+            let spec = DatasetSpec {
+                target: args.target.clone().unwrap_or_default().trim().to_owned(),
+                inputs: args
+                    .inputs
+                    .as_ref()
+                    .map(|names| names.iter().map(|n| n.trim().to_owned()).collect()),
+                task: args.task,
+            };
+            let dataset = Dataset::from_table(&table, &spec)
+                .map_err(|err| super::train::with_inputs_hint(err, args.inputs.is_none()))?;
+            let start =
+                start::from_settings::<f64>(&dataset, &args.fit_settings(), table.source_name())?;
+            let batch = start::head(&start.train, args.rows);
+            let rows_note = format!(
+                "the first {} training rows of {}",
+                batch.len(),
+                table.source_name()
+            );
+            (start.network, rows_note, start.weights_note, batch)
+        }
+    };
+    let corrupt = args
+        .corrupt
+        .as_deref()
+        .map(|name| tensor_index(&network, name.trim()))
+        .transpose()?;
+    console.note(format!(
+        "gradient check of {} ({} parameters) at {weights_note}, on {rows_note}, in f64",
+        network.architecture(),
+        network.parameter_count()
+    ));
+    if let Some(t) = corrupt {
+        console.note(format!(
+            "note: --corrupt: backprop's gradient of {} is deliberately wrong (its first element moved by {CORRUPTION}·(1 + |g|))",
+            network.tensor_name(t)
+        ));
+    }
+    let check = check(&mut network, &batch, args.epsilon, corrupt);
+    let worst = check.worst();
+    let passed = check.rel_error() <= args.tolerance;
+    let tensors = check
+        .tensors
+        .iter()
+        .enumerate()
+        .map(|(t, c)| TensorJson {
+            check: c,
+            worst_element: ParameterRef {
+                tensor: t,
+                index: c.worst_index,
+            }
+            .name(&network),
+            passed: c.rel_error <= args.tolerance,
+        })
+        .collect();
+    let report = GradcheckJson {
+        network: network.architecture().to_string(),
+        rows: batch.len(),
+        epsilon: args.epsilon,
+        tolerance: args.tolerance,
+        corrupted: corrupt.map(|_| args.corrupt.as_deref().unwrap_or_default().trim()),
+        passed,
+        rel_error: check.rel_error(),
+        worst_tensor: worst.map(|w| w.name.as_str()),
+        tensors,
+    };
+    if args.json {
+        report::print_json(&report)?;
+    } else {
+        report::print_text(&check_text(&report))?;
+    }
+    match worst {
+        Some(worst) if !passed => {
+            let element = report
+                .tensors
+                .iter()
+                .find(|t| t.check.name == worst.name)
+                .map(|t| t.worst_element.clone())
+                .unwrap_or_default();
+            anyhow::bail!(
+                "gradient check failed: {} has relative error {:.2e}, above the tolerance {:.0e} (worst element {element}: backprop {:.6e}, numerical {:.6e})",
+                worst.name,
+                worst.rel_error,
+                args.tolerance,
+                worst.backprop,
+                worst.numerical,
+            )
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The number of the tensor called `name`; the error lists the names.
+fn tensor_index(network: &Network<f64>, name: &str) -> anyhow::Result<usize> {
+    let names: Vec<String> = (0..network.tensor_count())
+        .map(|t| network.tensor_name(t))
+        .collect();
+    names.iter().position(|n| n == name).ok_or_else(|| {
+        anyhow::anyhow!(
+            "invalid corrupt: no tensor '{name}' in this network (its tensors: {})",
+            names.join(", ")
+        )
+    })
+}
+
+/// Backprop (corrupted in tensor `corrupt` if asked) against central
+/// differences with step `epsilon` on `batch`.
+fn check(
+    network: &mut Network<f64>,
+    batch: &Examples<f64>,
+    epsilon: f64,
+    corrupt: Option<usize>,
+) -> GradientCheck {
+    let mut backprop = Gradients::zeros_like(network);
+    let mut workspace = Workspace::new(network.architecture(), batch.len());
+    network.gradient(&batch.inputs, &batch.targets, &mut workspace, &mut backprop);
+    if let Some(t) = corrupt {
+        if let Some(g) = backprop.slices_mut().nth(t).and_then(|s| s.first_mut()) {
+            *g += CORRUPTION * (1.0 + g.abs());
+        }
+    }
+    let numerical = numerical_gradient(network, &batch.inputs, &batch.targets, epsilon);
+    compare_gradients(network, &backprop, &numerical)
+}
+
+fn check_text(report: &GradcheckJson) -> String {
+    let mut text = format!(
+        "gradient check: {}, {} rows, f64, ε = {:e}, tolerance {:.0e}\n\
+         rel error = ‖b − n‖ / (‖b‖ + ‖n‖) per tensor (b: backprop, n: numerical)\n\n",
+        report.network, report.rows, report.epsilon, report.tolerance
+    );
+    let lines: Vec<(String, Vec<String>)> = report
+        .tensors
+        .iter()
+        .map(|t| {
+            let c = t.check;
+            (
+                c.name.clone(),
+                vec![
+                    format!("{:.2e}", c.rel_error),
+                    format!("{:.2e}", c.max_abs_error),
+                    format!("{:.2e}", c.max_rel_error),
+                    t.worst_element.clone(),
+                    format!("{:.8e}", c.backprop),
+                    format!("{:.8e}", c.numerical),
+                    if t.passed { "ok" } else { "FAIL" }.to_owned(),
+                ],
+            )
+        })
+        .collect();
+    text.push_str(&report::table(
+        "tensor",
+        &[
+            "rel error",
+            "max abs error",
+            "max rel error",
+            "worst element",
+            "backprop there",
+            "numerical there",
+            "",
+        ],
+        &lines,
+        "",
+    ));
+    let worst = report.worst_tensor.unwrap_or("-");
+    if report.passed {
+        text.push_str(&format!(
+            "\npassed: every tensor's relative error is at most {:.0e} (largest {:.2e}, {worst})\n",
+            report.tolerance, report.rel_error
+        ));
+    } else {
+        text.push_str(&format!(
+            "\nFAILED: {worst} has relative error {:.2e}, above {:.0e}\n",
+            report.rel_error, report.tolerance
+        ));
+    }
+    text
+}

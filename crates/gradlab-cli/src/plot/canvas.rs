@@ -1,0 +1,235 @@
+//! Rendering a picture in memory (PNG buffer or SVG string) and writing it
+//! atomically; the title, text styles and legend placement every picture shares.
+
+use super::text::{self, Lettered};
+use super::Format;
+use anyhow::{anyhow, Context, Result};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// The family name the bundled font is registered under; SVG files name it too,
+/// so a viewer shows them in its own sans-serif font.
+pub(super) const FAMILY: &str = "sans-serif";
+
+/// Font sizes in plotters' unit: the em size is `size / 1.24` pixels.
+pub(super) const TITLE_SIZE: f64 = 30.0;
+pub(super) const AXIS_LABEL_SIZE: f64 = 22.0;
+pub(super) const TICK_SIZE: f64 = 19.0;
+pub(super) const LEGEND_SIZE: f64 = 20.0;
+
+/// A picture that can draw itself on any plotters backend.
+pub(super) trait Picture {
+    /// Width and height in pixels.
+    fn size(&self) -> (u32, u32);
+
+    /// Draws on `root`, which is already filled white.
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()>;
+}
+
+/// Renders `picture` as `format` and writes it to `path` atomically.
+pub(super) fn save(picture: &impl Picture, format: Format, path: &Path) -> Result<()> {
+    let bytes = render(picture, format)?;
+    gradlab::atomic_file::write_atomically(path, |out| out.write_all(&bytes))
+        .with_context(|| format!("could not write the picture {}", path.display()))
+}
+
+/// The bytes of the file: a PNG image or an SVG document.
+pub(super) fn render(picture: &impl Picture, format: Format) -> Result<Vec<u8>> {
+    register_font()?;
+    let (width, height) = picture.size();
+    match format {
+        Format::Png => {
+            let mut rgb = vec![0u8; width as usize * height as usize * 3];
+            {
+                let inner = BitMapBackend::with_buffer(&mut rgb, (width, height));
+                let root = Lettered {
+                    inner,
+                    raster: true,
+                }
+                .into_drawing_area();
+                root.fill(&WHITE).map_err(drawing_error)?;
+                picture.draw(&root)?;
+                root.present().map_err(drawing_error)?;
+            }
+            encode_png(&rgb, width, height)
+        }
+        Format::Svg => {
+            let mut svg = String::new();
+            {
+                let inner = SVGBackend::with_string(&mut svg, (width, height));
+                let root = Lettered {
+                    inner,
+                    raster: false,
+                }
+                .into_drawing_area();
+                root.fill(&WHITE).map_err(drawing_error)?;
+                picture.draw(&root)?;
+                root.present().map_err(drawing_error)?;
+            }
+            Ok(svg.into_bytes())
+        }
+    }
+}
+
+/// Turns a plotters error into an `anyhow` one.
+pub(super) fn drawing_error<E: std::error::Error + Send + Sync>(
+    error: DrawingAreaErrorKind<E>,
+) -> anyhow::Error {
+    anyhow!("could not draw the picture: {error}")
+}
+
+/// Draws `title` at the top of `root` and returns the area below it.
+pub(super) fn titled<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+) -> Result<DrawingArea<DB, Shift>> {
+    root.margin(8, 0, 0, 0)
+        .titled(title, text(TITLE_SIZE))
+        .map_err(drawing_error)
+}
+
+/// The corner of the plot `x × y` with the fewest of `points` (counted in
+/// the outer 35 % of each side), for the legend; upper right when equal.
+pub(super) fn emptiest_corner(
+    points: impl IntoIterator<Item = (f64, f64)>,
+    (x0, x1): (f64, f64),
+    (y0, y1): (f64, f64),
+) -> SeriesLabelPosition {
+    let (left, right) = (x0 + 0.35 * (x1 - x0), x1 - 0.35 * (x1 - x0));
+    let (low, high) = (y0 + 0.35 * (y1 - y0), y1 - 0.35 * (y1 - y0));
+    // Upper right, upper left, lower right, lower left: the order of preference.
+    let mut counts = [0usize; 4];
+    for (x, y) in points {
+        counts[0] += usize::from(x >= right && y >= high);
+        counts[1] += usize::from(x <= left && y >= high);
+        counts[2] += usize::from(x >= right && y <= low);
+        counts[3] += usize::from(x <= left && y <= low);
+    }
+    match (0..4).min_by_key(|&corner| counts[corner]) {
+        Some(1) => SeriesLabelPosition::UpperLeft,
+        Some(2) => SeriesLabelPosition::LowerRight,
+        Some(3) => SeriesLabelPosition::LowerLeft,
+        _ => SeriesLabelPosition::UpperRight,
+    }
+}
+
+/// The text style of `size` (plotters' unit, see [`TITLE_SIZE`]) in the bundled font.
+pub(super) fn text(size: f64) -> TextStyle<'static> {
+    (FAMILY, size).into_font().color(&BLACK)
+}
+
+/// Registers the bundled font with plotters once per process (plotters
+/// needs it for text styles, though [`Lettered`] measures and draws the text).
+fn register_font() -> Result<()> {
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    let registered = *REGISTERED.get_or_init(|| {
+        plotters::style::register_font(FAMILY, FontStyle::Normal, text::FONT_BYTES).is_ok()
+    });
+    if registered && text::font().is_some() {
+        Ok(())
+    } else {
+        Err(anyhow!("the bundled font could not be loaded"))
+    }
+}
+
+/// Encodes 8-bit RGB pixels, row by row, as a PNG file.
+fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder
+        .write_header()
+        .context("could not encode the PNG image")?;
+    writer
+        .write_image_data(rgb)
+        .context("could not encode the PNG image")?;
+    writer.finish().context("could not encode the PNG image")?;
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_legend_goes_where_the_data_are_not() {
+        let corner =
+            |points: &[(f64, f64)]| emptiest_corner(points.iter().copied(), (0.0, 1.0), (0.0, 1.0));
+        assert!(matches!(corner(&[]), SeriesLabelPosition::UpperRight));
+        assert!(matches!(
+            corner(&[(0.9, 0.9), (0.8, 0.95)]),
+            SeriesLabelPosition::UpperLeft
+        ));
+        let rising = [(0.1, 0.1), (0.5, 0.5), (0.9, 0.9), (0.1, 0.9), (0.9, 0.1)];
+        assert!(matches!(
+            corner(&rising[..3]),
+            SeriesLabelPosition::UpperLeft
+        ));
+        assert!(matches!(corner(&rising), SeriesLabelPosition::UpperRight));
+    }
+}
+
+/// Checks shared by the tests of every picture.
+#[cfg(test)]
+pub(super) mod check {
+    use super::*;
+    use std::collections::HashSet;
+
+    /// Writes `picture` to `dir/name.png` and `dir/name.svg` with `save` and
+    /// checks both files. With `GRADLAB_PLOT_SAMPLES=DIR` in the environment,
+    /// also writes them to `DIR` for looking at.
+    pub(crate) fn both_formats(
+        dir: &Path,
+        name: &str,
+        title: &str,
+        expected_size: (u32, u32),
+        save: impl Fn(&Path) -> Result<()>,
+    ) {
+        let png_path = dir.join(format!("{name}.png"));
+        save(&png_path).unwrap();
+        png_file(&std::fs::read(&png_path).unwrap(), expected_size);
+        let svg_path = dir.join(format!("{name}.svg"));
+        save(&svg_path).unwrap();
+        svg_file(&std::fs::read_to_string(&svg_path).unwrap(), title);
+        if let Some(samples) = std::env::var_os("GRADLAB_PLOT_SAMPLES") {
+            let samples = Path::new(&samples);
+            std::fs::create_dir_all(samples).unwrap();
+            save(&samples.join(format!("{name}.png"))).unwrap();
+            save(&samples.join(format!("{name}.svg"))).unwrap();
+        }
+    }
+
+    /// A PNG of `expected_size` with more than 10 distinct colours.
+    pub(crate) fn png_file(bytes: &[u8], expected_size: (u32, u32)) {
+        assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG file");
+        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        let mut reader = decoder.read_info().unwrap();
+        let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut pixels).unwrap();
+        assert_eq!((info.width, info.height), expected_size);
+        assert_eq!(info.color_type, png::ColorType::Rgb);
+        let colours: HashSet<&[u8]> = pixels[..info.buffer_size()].chunks(3).collect();
+        assert!(colours.len() > 10, "only {} colours", colours.len());
+    }
+
+    /// An SVG document with `title` and several drawn shapes.
+    pub(crate) fn svg_file(svg: &str, title: &str) {
+        assert!(svg.contains("<svg"), "no <svg> element");
+        assert!(svg.contains(title), "the title {title:?} is missing");
+        let shapes = [
+            "<path",
+            "<line",
+            "<rect",
+            "<polyline",
+            "<circle",
+            "<polygon",
+        ]
+        .iter()
+        .map(|tag| svg.matches(tag).count())
+        .sum::<usize>();
+        assert!(shapes > 5, "only {shapes} shapes");
+    }
+}

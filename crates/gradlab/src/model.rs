@@ -165,6 +165,51 @@ impl<T: Float> Model<T> {
     }
 }
 
+/// What `gradlab grad` reports: the gradient of the mean cost over some rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GradientReport {
+    /// The mean cost over the rows (scaled units).
+    pub cost: f64,
+    /// Per tensor: name, shape and the L2 norm of its gradient.
+    pub tensors: Vec<(String, Vec<usize>, f64)>,
+    /// The gradient file: the gradients under the model's tensor names.
+    pub bytes: Vec<u8>,
+}
+
+impl<T: Float> Model<T> {
+    /// The gradient of the mean cost over all rows of `dataset`, summarised
+    /// and as a gradient file.
+    pub fn gradient_report(&self, dataset: &Dataset) -> GradientReport {
+        let (cost, gradients) = self.gradient(dataset);
+        let description = format!(
+            "gradient of the mean {} cost over {} rows, in the model's scaled units",
+            self.info.architecture.loss.name(),
+            dataset.rows()
+        );
+        let tensors = gradients
+            .slices()
+            .enumerate()
+            .map(|(t, values)| {
+                let norm = values
+                    .iter()
+                    .map(|g| g.as_f64().powi(2))
+                    .sum::<f64>()
+                    .sqrt();
+                (
+                    self.network.tensor_name(t),
+                    self.network.tensor_shape(t),
+                    norm,
+                )
+            })
+            .collect();
+        GradientReport {
+            cost,
+            tensors,
+            bytes: gradient_to_bytes(&self.network, &gradients, &description),
+        }
+    }
+}
+
 /// A model in either precision, as read from a file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyModel {
@@ -188,30 +233,13 @@ impl AnyModel {
         self.info().architecture.parameter_count()
     }
 
-    /// The gradient of the mean cost over all rows of `dataset` as the bytes
-    /// of a gradient file ([`crate::model_file::gradient_to_bytes`]), and
-    /// the cost.
-    pub fn gradient_file(&self, dataset: &Dataset) -> (f64, Vec<u8>) {
-        let description = format!(
-            "gradient of the mean {} cost over {} rows, in the model's scaled units",
-            self.info().architecture.loss.name(),
-            dataset.rows()
-        );
+    /// The gradient of the mean cost over all rows of `dataset`: the cost,
+    /// a summary per tensor, and the bytes of a gradient file
+    /// ([`crate::model_file::gradient_to_bytes`]).
+    pub fn gradient_report(&self, dataset: &Dataset) -> GradientReport {
         match self {
-            AnyModel::F32(m) => {
-                let (cost, gradients) = m.gradient(dataset);
-                (
-                    cost,
-                    gradient_to_bytes(&m.network, &gradients, &description),
-                )
-            }
-            AnyModel::F64(m) => {
-                let (cost, gradients) = m.gradient(dataset);
-                (
-                    cost,
-                    gradient_to_bytes(&m.network, &gradients, &description),
-                )
-            }
+            AnyModel::F32(m) => m.gradient_report(dataset),
+            AnyModel::F64(m) => m.gradient_report(dataset),
         }
     }
 

@@ -209,7 +209,7 @@ fn encode_tensors<T: Float>(network: &Network<T>, entry: (&'static str, String))
             .for_each(|&x| x.write_le(&mut data));
         let entry = TensorEntry {
             dtype: dtype_name(precision_of::<T>()).to_string(),
-            shape: tensor_shape(network.architecture(), t),
+            shape: network.tensor_shape(t).iter().map(|&n| n as u64).collect(),
             data_offsets: [start, data.len() as u64],
         };
         entries.push((network.tensor_name(t), HeaderValue::Tensor(entry)));
@@ -221,16 +221,6 @@ fn encode_tensors<T: Float>(network: &Network<T>, entry: (&'static str, String))
     bytes.extend_from_slice(&header);
     bytes.extend_from_slice(&data);
     bytes
-}
-
-/// The shape of tensor `t` (weight `[out, in]` for even `t`, bias `[out]`).
-fn tensor_shape(architecture: &Architecture, t: usize) -> Vec<u64> {
-    let (inputs, outputs) = (architecture.sizes[t / 2], architecture.sizes[t / 2 + 1]);
-    if t.is_multiple_of(2) {
-        vec![outputs as u64, inputs as u64]
-    } else {
-        vec![outputs as u64]
-    }
 }
 
 // ---------------------------------------------------------------- reading
@@ -324,15 +314,12 @@ fn check_format_version(json: &str) -> Result<(), String> {
 fn expected_tensors(architecture: &Architecture) -> Vec<(String, Vec<u64>)> {
     (0..2 * architecture.layer_count())
         .map(|t| {
-            let kind = if t.is_multiple_of(2) {
-                "weight"
-            } else {
-                "bias"
-            };
-            (
-                format!("layers.{}.{kind}", t / 2),
-                tensor_shape(architecture, t),
-            )
+            let shape = architecture
+                .tensor_shape(t)
+                .iter()
+                .map(|&n| n as u64)
+                .collect();
+            (architecture.tensor_name(t), shape)
         })
         .collect()
 }

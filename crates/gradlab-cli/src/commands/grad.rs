@@ -10,9 +10,6 @@
 use crate::output::Console;
 use crate::report;
 use clap::Args;
-use gradlab::element::Float;
-use gradlab::model::{AnyModel, Model};
-use gradlab::nn::network::Gradients;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -59,12 +56,14 @@ pub fn run(args: GradArgs, console: &Console) -> anyhow::Result<()> {
     let model = super::load_model(&args.model)?;
     let table = super::read_table(&args.data)?;
     let dataset = model.dataset_from_table(&table)?;
-    let (cost, bytes) = model.gradient_file(&dataset);
-    crate::output::write_to(&args.out, |out| out.write_all(&bytes))?;
-    let tensors = match &model {
-        AnyModel::F32(m) => tensor_norms(m, &m.gradient(&dataset).1),
-        AnyModel::F64(m) => tensor_norms(m, &m.gradient(&dataset).1),
-    };
+    let gradient = model.gradient_report(&dataset);
+    crate::output::write_to(&args.out, |out| out.write_all(&gradient.bytes))?;
+    let cost = gradient.cost;
+    let tensors = gradient
+        .tensors
+        .into_iter()
+        .map(|(name, shape, norm)| TensorJson { name, shape, norm })
+        .collect();
     let info = model.info();
     let report = GradJson {
         network: info.architecture.to_string(),
@@ -92,33 +91,6 @@ fn check_out_path(path: &Path) -> anyhow::Result<()> {
         );
     }
     super::check_out_directory(path, "gradient")
-}
-
-/// Name, shape and L2 norm of every tensor of `gradients`.
-fn tensor_norms<T: Float>(model: &Model<T>, gradients: &Gradients<T>) -> Vec<TensorJson> {
-    let network = &model.network;
-    gradients
-        .slices()
-        .enumerate()
-        .map(|(t, values)| {
-            let layer = &network.layers[t / 2];
-            let shape = if t % 2 == 0 {
-                vec![layer.outputs(), layer.inputs()]
-            } else {
-                vec![layer.outputs()]
-            };
-            let norm = values
-                .iter()
-                .map(|g| g.as_f64().powi(2))
-                .sum::<f64>()
-                .sqrt();
-            TensorJson {
-                name: network.tensor_name(t),
-                shape,
-                norm,
-            }
-        })
-        .collect()
 }
 
 fn grad_text(report: &GradJson) -> String {

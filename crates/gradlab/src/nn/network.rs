@@ -112,6 +112,27 @@ impl Architecture {
     pub fn parameter_count(&self) -> usize {
         self.sizes.windows(2).map(|w| w[0] * w[1] + w[1]).sum()
     }
+
+    /// The name of tensor `t` in the documented order: `layers.{i}.weight`
+    /// for even `t`, `layers.{i}.bias` for odd `t` (as in the model file).
+    pub fn tensor_name(&self, t: usize) -> String {
+        let kind = if t.is_multiple_of(2) {
+            "weight"
+        } else {
+            "bias"
+        };
+        format!("layers.{}.{kind}", t / 2)
+    }
+
+    /// The shape of tensor `t`: `[out, in]` for a weight, `[out]` for a bias.
+    pub fn tensor_shape(&self, t: usize) -> Vec<usize> {
+        let (inputs, outputs) = (self.sizes[t / 2], self.sizes[t / 2 + 1]);
+        if t.is_multiple_of(2) {
+            vec![outputs, inputs]
+        } else {
+            vec![outputs]
+        }
+    }
 }
 
 impl std::fmt::Display for Architecture {
@@ -263,15 +284,14 @@ impl<T: Float> Network<T> {
         2 * self.layers.len()
     }
 
-    /// The name of tensor `t` in the documented order: `layers.{i}.weight`
-    /// for even `t`, `layers.{i}.bias` for odd `t` (as in the model file).
+    /// The name of tensor `t` ([`Architecture::tensor_name`]).
     pub fn tensor_name(&self, t: usize) -> String {
-        let kind = if t.is_multiple_of(2) {
-            "weight"
-        } else {
-            "bias"
-        };
-        format!("layers.{}.{kind}", t / 2)
+        self.architecture.tensor_name(t)
+    }
+
+    /// The shape of tensor `t` ([`Architecture::tensor_shape`]).
+    pub fn tensor_shape(&self, t: usize) -> Vec<usize> {
+        self.architecture.tensor_shape(t)
     }
 
     /// Tensor `t` (see [`Network::tensor_name`]), flattened row-major.

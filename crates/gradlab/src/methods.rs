@@ -5,4 +5,5 @@
 pub mod brute_force;
 pub mod compare;
 pub mod explain;
+pub mod neuron_slice;
 pub mod numerical;

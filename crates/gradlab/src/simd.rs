@@ -21,6 +21,17 @@ pub fn map<T: Copy>(input: &[T], output: &mut [T], f: impl Fn(T) -> T) {
     map_plain(input, output, f);
 }
 
+/// `values[i] = f(values[i])` in place, vectorised like [`map`].
+#[inline]
+pub fn map_in_place<T: Copy>(values: &mut [T], f: impl Fn(T) -> T) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        return unsafe { map_in_place_avx2(values, f) };
+    }
+    map_in_place_plain(values, f);
+}
+
 /// `values[i] = f(values[i], other[i])` in place, vectorised like [`map`].
 #[inline]
 pub fn zip_map<T: Copy>(values: &mut [T], other: &[T], f: impl Fn(T, T) -> T) {
@@ -40,6 +51,13 @@ fn map_plain<T: Copy>(input: &[T], output: &mut [T], f: impl Fn(T) -> T) {
 }
 
 #[inline(always)]
+fn map_in_place_plain<T: Copy>(values: &mut [T], f: impl Fn(T) -> T) {
+    for value in values.iter_mut() {
+        *value = f(*value);
+    }
+}
+
+#[inline(always)]
 fn zip_map_plain<T: Copy>(values: &mut [T], other: &[T], f: impl Fn(T, T) -> T) {
     for (value, &y) in values.iter_mut().zip(other) {
         *value = f(*value, y);
@@ -50,6 +68,12 @@ fn zip_map_plain<T: Copy>(values: &mut [T], other: &[T], f: impl Fn(T, T) -> T) 
 #[target_feature(enable = "avx2")]
 unsafe fn map_avx2<T: Copy>(input: &[T], output: &mut [T], f: impl Fn(T) -> T) {
     map_plain(input, output, f);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn map_in_place_avx2<T: Copy>(values: &mut [T], f: impl Fn(T) -> T) {
+    map_in_place_plain(values, f);
 }
 
 #[cfg(target_arch = "x86_64")]

@@ -111,6 +111,18 @@ impl Activation {
         }
     }
 
+    /// Forward in place: `values[i] = f(values[i])`.
+    pub fn forward_in_place<T: Float>(self, values: &mut [T]) {
+        match self {
+            Activation::Sigmoid => simd::map_in_place(values, sigmoid),
+            Activation::Tanh => simd::map_in_place(values, T::activation_tanh),
+            Activation::Relu => simd::map_in_place(values, relu),
+            Activation::LeakyRelu => simd::map_in_place(values, leaky_relu),
+            Activation::Linear => {}
+            Activation::LecunTanh => simd::map_in_place(values, lecun_tanh),
+        }
+    }
+
     /// Backward: `∂C/∂z = ∂C/∂a ⊙ f′(z)`, in place on `grad` (which holds
     /// ∂C/∂a on entry and ∂C/∂z on return). `z` and `a` are the forward
     /// pass's input and output; the sigmoid and the tanhs need only `a`.
@@ -130,18 +142,18 @@ impl Activation {
 /// σ(z) = 1 / (1 + e^−z), computed as ½ + ½·tanh(z/2) (the same function),
 /// which needs no exponential and shares the vectorised tanh.
 #[inline(always)]
-fn sigmoid<T: Float>(z: T) -> T {
+pub(crate) fn sigmoid<T: Float>(z: T) -> T {
     let half = T::from_f64(0.5);
     half + half * (half * z).activation_tanh()
 }
 
 #[inline(always)]
-fn relu<T: Float>(z: T) -> T {
+pub(crate) fn relu<T: Float>(z: T) -> T {
     z.max(T::zero())
 }
 
 #[inline(always)]
-fn leaky_relu<T: Float>(z: T) -> T {
+pub(crate) fn leaky_relu<T: Float>(z: T) -> T {
     if z > T::zero() {
         z
     } else {
@@ -151,7 +163,7 @@ fn leaky_relu<T: Float>(z: T) -> T {
 
 /// 1.7159 · tanh(2z/3).
 #[inline(always)]
-fn lecun_tanh<T: Float>(z: T) -> T {
+pub(crate) fn lecun_tanh<T: Float>(z: T) -> T {
     T::from_f64(LECUN_AMPLITUDE) * (T::from_f64(LECUN_GAIN) * z).activation_tanh()
 }
 

@@ -468,11 +468,17 @@ impl<'a, T: Float> Search<'a, T> {
         };
         console.note("measuring the cost evaluations of this network…");
         let rate = Rate::measure(network, &self.start.train, &settings);
-        let counts = table_counts(all.len());
-        let rows: Vec<ExplainRow> = counts
-            .iter()
-            .map(|&k| ExplainRow::new(k, axis.points(), rate.per_second))
-            .collect();
+        // Each row at its own rate: searching only the first weights of a
+        // neuron recomputes far less than searching all of them.
+        let mut rows = Vec::new();
+        for k in table_counts(all.len()) {
+            let first_k = BruteForceSettings {
+                parameters: ParameterRef::first(k, network)?,
+                ..self.settings.clone()
+            };
+            let row_rate = Rate::measure(network, &self.start.train, &first_k);
+            rows.push(ExplainRow::new(k, axis.points(), row_rate.per_second));
+        }
         let architecture = network.architecture();
         let big_architecture = Architecture::new(
             network.inputs(),
@@ -619,6 +625,8 @@ struct ExplainRow {
     /// The exact number of points, when it fits in 64 bits.
     points: Option<u64>,
     log10_points: f64,
+    /// The measured rate for these weights.
+    evaluations_per_second: f64,
     /// The estimated time, when it fits in an f64 of seconds.
     seconds: Option<f64>,
     log10_seconds: f64,
@@ -632,6 +640,7 @@ impl ExplainRow {
         let seconds = 10f64.powf(log10_seconds);
         ExplainRow {
             weights,
+            evaluations_per_second: rate,
             points: grid_points(axis_points, weights),
             log10_points,
             seconds: seconds.is_finite().then_some(seconds),
@@ -668,7 +677,8 @@ fn explain_text(explain: &ExplainJson, rows_note: &str) -> String {
     let mut text = format!(
         "brute force on {} ({} parameters): {} values per weight ([{}, {}] step {}),\n\
          one cost evaluation per grid point over {rows_note}\n\
-         measured: {} evaluations/s ({})\n\n",
+         measured for all weights: {} evaluations/s ({});\n\
+         each row at the rate measured for its own weights (the first k: fewer weights, less to recompute)\n\n",
         explain.network,
         explain.parameters,
         explain.axis_points,
@@ -684,7 +694,11 @@ fn explain_text(explain: &ExplainJson, rows_note: &str) -> String {
         .map(|row| {
             (
                 row.weights.to_string(),
-                vec![points_text(row.points, row.log10_points), row.time.clone()],
+                vec![
+                    points_text(row.points, row.log10_points),
+                    rate_text(row.evaluations_per_second),
+                    row.time.clone(),
+                ],
             )
         })
         .collect();
@@ -697,10 +711,16 @@ fn explain_text(explain: &ExplainJson, rows_note: &str) -> String {
         ),
         vec![
             points_text(large.row.points, large.row.log10_points),
+            rate_text(large.rate.per_second),
             large.row.time.clone(),
         ],
     ));
-    text.push_str(&report::table("weights", &["points", "time"], &lines, ""));
+    text.push_str(&report::table(
+        "weights",
+        &["points", "evaluations/s", "time"],
+        &lines,
+        "",
+    ));
     text.push_str(&format!(
         "\nthe last row: all weights of a network with {} hidden layers of {} neurons on the same {} inputs\n\
          ({} parameters), at its own measured rate of {} evaluations/s ({})\n",

@@ -1,6 +1,8 @@
 //! One module per subcommand; each has its clap arguments and a `run`.
 
+pub mod bench;
 pub mod brute_force;
+pub mod compare;
 pub mod demo;
 pub mod eval;
 pub mod explain;
@@ -8,7 +10,10 @@ pub mod generate;
 pub mod grad;
 pub mod gradcheck;
 pub mod inspect;
+pub mod landscape;
+pub mod lecun;
 pub mod methods;
+pub mod minima;
 pub mod predict;
 pub mod train;
 

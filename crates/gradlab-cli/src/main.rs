@@ -8,11 +8,14 @@
 //! 2 on a usage error (clap's), 3 when training diverges.
 
 mod commands;
+mod figures;
+mod history_file;
 mod output;
 mod parse;
 mod plot;
 mod progress;
 mod report;
+mod settings_args;
 mod start;
 
 use clap::{Parser, Subcommand};
@@ -61,6 +64,16 @@ enum Command {
     Methods(commands::methods::MethodsArgs),
     /// The course's forward and backward steps for a few rows, with the engine's numbers.
     Explain(commands::explain::ExplainArgs),
+    /// Train one network with several batch sizes or optimizers; compare costs and times.
+    Compare(commands::compare::CompareArgs),
+    /// Draw the cost surface around a model's weights, with training paths.
+    Landscape(commands::landscape::LandscapeArgs),
+    /// Train from many seeds: the distinct minima reached, the best marked.
+    Minima(commands::minima::MinimaArgs),
+    /// LeCun's "Efficient BackProp" recommendations, each switched off in turn.
+    Lecun(commands::lecun::LecunArgs),
+    /// Time the reference workloads (samples/s; GFLOP/s against the f32 peak).
+    Bench(commands::bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -78,6 +91,11 @@ fn main() -> ExitCode {
         Command::Grad(args) => commands::grad::run(args, &console),
         Command::Methods(args) => commands::methods::run(args, &console),
         Command::Explain(args) => commands::explain::run(args, &console),
+        Command::Compare(args) => commands::compare::run(args, &console),
+        Command::Landscape(args) => commands::landscape::run(args, &console),
+        Command::Minima(args) => commands::minima::run(args, &console),
+        Command::Lecun(args) => commands::lecun::run(args, &console),
+        Command::Bench(args) => commands::bench::run(args, &console),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -9,6 +9,8 @@ use gradlab::data::dataset::TaskChoice;
 use gradlab::data::scale::Scaling;
 use gradlab::nn::activation::Activation;
 use gradlab::nn::init::Init;
+use gradlab::train::optimizer::Optimizer;
+use gradlab::train::schedule::Schedule;
 use gradlab::train::trainer::{BatchSize, GradientMethod};
 use gradlab::Precision;
 use serde::de::DeserializeOwned;
@@ -130,6 +132,17 @@ pub fn batch_size(text: &str) -> Result<BatchSize, String> {
 /// `--gradient`: `backprop` or `numerical`.
 pub fn gradient(text: &str) -> Result<GradientMethod, String> {
     by_serde_name(text, &[GradientMethod::Backprop, GradientMethod::Numerical])
+}
+
+/// `--optimizer`: `sgd`, `momentum`, `nesterov`, `rmsprop`, `adam`, `adamw`,
+/// with their default parameters.
+pub fn optimizer(text: &str) -> Result<Optimizer, String> {
+    Optimizer::parse(text).map_err(|_| format!("expected one of: {}", Optimizer::NAMES.join(", ")))
+}
+
+/// `--schedule`: `constant`, `step[:K:GAMMA]`, `exponential[:GAMMA]`, `inverse[:POWER]`.
+pub fn schedule(text: &str) -> Result<Schedule, String> {
+    Schedule::parse(text).map_err(|err| err.to_string())
 }
 
 /// `--weights`: a whole number ≥ 1 or `all`.

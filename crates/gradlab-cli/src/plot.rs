@@ -18,9 +18,6 @@
 //! (NaN, ±∞, e.g. a diverged run) are otherwise left out: skipped in lines,
 //! grey "no value" cells on heat maps, counted in a histogram's axis label.
 
-// used by the picture commands (issue 4), being written
-#![allow(dead_code)]
-
 mod axis;
 mod canvas;
 mod contour;
@@ -80,6 +77,9 @@ pub struct LineChart {
     pub title: String,
     pub x_label: String,
     pub y_label: String,
+    /// A logarithmic x axis, e.g. for gradient steps or seconds that differ by
+    /// orders of magnitude between series. Points with `x <= 0` are skipped.
+    pub log_x: bool,
     /// A logarithmic y axis. Points with `y <= 0` cannot be shown on it and are
     /// skipped (like non-finite points); it is an error only if no point is left.
     pub log_y: bool,
@@ -127,6 +127,11 @@ pub struct HeatMap {
     pub paths: Vec<Series>,
     /// Labelled points, e.g. `("minimum", w1, w2)`.
     pub marks: Vec<(String, f64, f64)>,
+    /// Small unlabelled dots, e.g. the training rows under a prediction surface.
+    pub dots: Vec<(f64, f64)>,
+    /// What the colours mean, written along the colour bar (e.g. "cost");
+    /// empty for none.
+    pub value_label: String,
 }
 
 /// Draws `map` as a PNG or SVG file (see the module doc): a viridis colour

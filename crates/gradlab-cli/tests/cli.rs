@@ -164,6 +164,8 @@ fn train_json_has_the_documented_keys() {
         "architecture",
         "parameters",
         "epochs",
+        "best_epoch",
+        "stopped_early",
         "seconds",
         "train",
         "test",
@@ -701,5 +703,17 @@ fn demo_solves_the_fever_task_both_ways() {
                 "temp_c=39.5,dose_mg=500",
             ],
         ));
+    }
+    // The pictures, listed in the report.
+    for picture in [
+        "regression_loss",
+        "regression_surface",
+        "classification_loss",
+        "classification_regions",
+    ] {
+        let path = dir.path().join("models").join(format!("{picture}.png"));
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 10_000);
+        assert!(text.contains(&format!("models/{picture}.png")), "{text}");
     }
 }

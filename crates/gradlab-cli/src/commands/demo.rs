@@ -6,9 +6,11 @@
 //! they come to what is possible (DESIGN.md §2), checks them on fresh rows of
 //! the same generator, shows a few predictions as sentences, compares the
 //! course's three ways to tune the weights (brute force, numerical gradient,
-//! backprop) on a 2-2-1 network, and writes both models into DIR.
+//! backprop) on a 2-2-1 network, and writes both models and their pictures
+//! (loss curves, the prediction surface, the decision regions) into DIR.
 
 use super::methods::{self, Comparison, Plan, WeightChoice};
+use crate::figures::{self, Pictures};
 use crate::output::Console;
 use crate::parse::{self, WeightCount};
 use crate::progress::EpochBar;
@@ -58,7 +60,8 @@ const EXAMPLES: [(f64, f64); 5] = [
 /// Arguments of `gradlab demo`.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Directory to write regression.safetensors and classification.safetensors into.
+    /// Directory to write the models (regression.safetensors,
+    /// classification.safetensors) and their pictures (PNG) into.
     #[arg(long, value_name = "DIR", default_value = "gradlab-demo")]
     out: PathBuf,
 }
@@ -69,6 +72,7 @@ struct Trained {
     seconds: f64,
     fresh: Metrics,
     path: PathBuf,
+    pictures: Vec<PathBuf>,
 }
 
 /// Runs `gradlab demo`.
@@ -77,9 +81,23 @@ pub fn run(args: DemoArgs, console: &Console) -> anyhow::Result<()> {
         .map_err(|err| anyhow::anyhow!("cannot create {}: {err}", args.out.display()))?;
     let table = Table::read(FEVER_CSV.as_bytes(), FEVER_NAME, &CsvOptions::default())?;
     let settings = FitSettings::default();
-    let regression = train_and_save(&table, REGRESSION_TARGET, &settings, &args.out, console)?;
-    let classification =
-        train_and_save(&table, CLASSIFICATION_TARGET, &settings, &args.out, console)?;
+    let pictures = Pictures::new(&args.out, "png", false)?;
+    let regression = train_and_save(
+        &table,
+        REGRESSION_TARGET,
+        &settings,
+        &pictures,
+        &args.out,
+        console,
+    )?;
+    let classification = train_and_save(
+        &table,
+        CLASSIFICATION_TARGET,
+        &settings,
+        &pictures,
+        &args.out,
+        console,
+    )?;
     let comparison = compare_methods(&table, console)?;
     let mut text = String::new();
     write_data(&mut text, &table, &settings);
@@ -91,16 +109,19 @@ pub fn run(args: DemoArgs, console: &Console) -> anyhow::Result<()> {
         &classification.outcome.model,
     );
     write_methods(&mut text, &comparison);
+    write_pictures(&mut text, &regression, &classification);
     write_next_steps(&mut text, &regression.path, &classification.path);
     report::print_text(&text)
 }
 
-/// Trains on `target` from [`INPUTS`], measures on fresh rows and saves the
-/// model as `DIR/<task>.safetensors`.
+/// Trains on `target` from [`INPUTS`], measures on fresh rows, saves the
+/// model as `DIR/<task>.safetensors` and draws its pictures as
+/// `DIR/<task>_loss.png` and `DIR/<task>_surface.png` or `_regions.png`.
 fn train_and_save(
     table: &Table,
     target: &str,
     settings: &FitSettings,
+    pictures: &Pictures,
     dir: &Path,
     console: &Console,
 ) -> anyhow::Result<Trained> {
@@ -127,11 +148,20 @@ fn train_and_save(
     let fresh = outcome.model.evaluate(&fresh_data)?;
     let path = dir.join(format!("{task}.safetensors"));
     super::save_model(&outcome.model, &path)?;
+    let pictures = figures::fit_pictures(
+        pictures,
+        &outcome.history,
+        &outcome.model,
+        &dataset,
+        &outcome.split.train,
+        &format!("{task}_"),
+    )?;
     Ok(Trained {
         outcome,
         seconds,
         fresh,
         path,
+        pictures,
     })
 }
 
@@ -350,6 +380,34 @@ three ways to tune the weights: {REGRESSION_TARGET} with a 2 → 2 tanh → 1 ne
     text.push_str(&methods::comparison_summary(comparison, "  "));
 }
 
+fn write_pictures(text: &mut String, regression: &Trained, classification: &Trained) {
+    let _ = writeln!(text, "\npictures written");
+    let what = |path: &Path| {
+        let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        if name.ends_with("_loss") {
+            "training and test cost per epoch"
+        } else if name.ends_with("_surface") {
+            "the predicted temperature over temperature × dose"
+        } else {
+            "the predicted class over temperature × dose"
+        }
+    };
+    let paths: Vec<&PathBuf> = regression
+        .pictures
+        .iter()
+        .chain(&classification.pictures)
+        .collect();
+    let width = paths
+        .iter()
+        .map(|p| p.display().to_string().chars().count())
+        .max()
+        .unwrap_or(0);
+    for path in paths {
+        let shown = path.display().to_string();
+        let _ = writeln!(text, "  {shown:<width$}  {}", what(path));
+    }
+}
+
 fn write_next_steps(text: &mut String, regression: &Path, classification: &Path) {
     let (r, c) = (regression.display(), classification.display());
     let _ = writeln!(text, "\nmodels written\n  {r}\n  {c}");
@@ -366,6 +424,11 @@ fn write_next_steps(text: &mut String, regression: &Path, classification: &Path)
         "gradlab brute-force --data data/fever.csv --target temp_2h_c --inputs temp_c,dose_mg --explain"
             .to_owned(),
         "gradlab methods --data data/fever.csv --target temp_2h_c --inputs temp_c,dose_mg".to_owned(),
+        "gradlab compare --data data/fever.csv --target temp_2h_c --inputs temp_c,dose_mg --optimizers sgd,momentum,adam --plot compare"
+            .to_owned(),
+        format!("gradlab landscape --model {r} --data data/fever.csv --trajectories sgd,momentum,adam --log-color"),
+        "gradlab minima --data data/fever.csv --target temp_2h_c --inputs temp_c,dose_mg --hidden 2 --activation relu --restarts 30 --plot minima".to_owned(),
+        "gradlab lecun --data data/fever.csv --target temp_2h_c --inputs temp_c,dose_mg".to_owned(),
         format!("gradlab gradcheck --model {r} --data data/fever.csv"),
     ];
     for command in commands {

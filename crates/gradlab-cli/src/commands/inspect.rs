@@ -5,12 +5,14 @@
 use crate::output::Console;
 use crate::parse;
 use crate::report::{self, human};
+use crate::settings_args;
 use clap::Args;
 use gradlab::data::dataset::Task;
 use gradlab::data::scale::Scaler;
 use gradlab::fit::FitSettings;
 use gradlab::model::ModelInfo;
 use gradlab::nn::network::Architecture;
+use gradlab::train::optimizer::Optimizer;
 use gradlab::Precision;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -137,7 +139,14 @@ fn scaler_column(scaler: &Scaler, j: usize) -> String {
 
 fn settings_lines(settings: &FitSettings) -> String {
     let train = &settings.train;
-    let lines = [
+    let decay = train
+        .weight_decay
+        .unwrap_or_else(|| train.optimizer.default_weight_decay());
+    let decay_kind = match train.optimizer {
+        Optimizer::Adamw { .. } => "decoupled",
+        _ => "L2",
+    };
+    let mut lines = vec![
         (
             "hidden",
             parse::HiddenLayers(settings.hidden.clone()).to_string(),
@@ -145,6 +154,11 @@ fn settings_lines(settings: &FitSettings) -> String {
         ("activation", settings.activation.name().to_owned()),
         ("init", settings.init.to_string()),
         ("scale", parse::serde_name(&settings.scaling)),
+    ];
+    if let Some(target) = &settings.target_scaling {
+        lines.push(("target scale", parse::serde_name(target)));
+    }
+    lines.extend([
         ("precision", settings.precision.name().to_owned()),
         ("test fraction", settings.test_fraction.to_string()),
         ("learning rate", train.learning_rate.to_string()),
@@ -155,7 +169,27 @@ fn settings_lines(settings: &FitSettings) -> String {
             if train.shuffle { "yes" } else { "no" }.to_owned(),
         ),
         ("seed", train.seed.to_string()),
-    ];
+        ("gradient", parse::serde_name(&train.gradient)),
+    ]);
+    if let Some(epsilon) = train.epsilon {
+        lines.push(("gradient ε", format!("{epsilon:e}")));
+    }
+    lines.extend([
+        (
+            "optimizer",
+            settings_args::describe_optimizer(&train.optimizer),
+        ),
+        ("weight decay", format!("{decay} ({decay_kind})")),
+        ("schedule", train.schedule.to_string()),
+        (
+            "clip norm",
+            train.clip_norm.map_or("none".to_owned(), |n| n.to_string()),
+        ),
+        (
+            "early stopping",
+            settings_args::describe_early_stopping(settings),
+        ),
+    ]);
     two_columns(lines.iter().map(|(k, v)| (k.to_string(), v.clone())), "  ")
 }
 

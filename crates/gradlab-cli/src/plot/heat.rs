@@ -249,8 +249,32 @@ impl Prepared<'_> {
                 .map_err(drawing_error)?;
         }
 
+        self.draw_dots(&mut chart)?;
         self.draw_paths(&mut chart)?;
         self.draw_marks(&mut chart, area)?;
+        Ok(())
+    }
+
+    fn draw_dots<'a, DB: DrawingBackend + 'a>(
+        &self,
+        chart: &mut ChartContext<'a, DB, Cartesian2d<Axis, Axis>>,
+    ) -> Result<()> {
+        let bounds = self.bounds();
+        let radius = if self.map.dots.len() > 1500 { 2 } else { 3 };
+        let inside = self
+            .map
+            .dots
+            .iter()
+            .copied()
+            .filter(|&(x, y)| x.is_finite() && y.is_finite() && bounds.contains((x, y)));
+        chart
+            .draw_series(inside.flat_map(|at| {
+                [
+                    Circle::new(at, radius + 1, WHITE.mix(0.8).filled()),
+                    Circle::new(at, radius, BLACK.mix(0.75).filled()),
+                ]
+            }))
+            .map_err(drawing_error)?;
         Ok(())
     }
 
@@ -265,19 +289,22 @@ impl Prepared<'_> {
         let many = self.paths.len() > LABELLED_PATHS;
         for (index, (series, points)) in self.map.paths.iter().zip(&self.paths).enumerate() {
             let colour = palette::on_viridis(index);
-            let pieces = clip_polyline(points, bounds);
+            // Segment by segment: a thick polyline with sharp turns (a noisy
+            // SGD path) gets long miter spikes at its joins.
+            let segments: Vec<[(f64, f64); 2]> = clip_polyline(points, bounds)
+                .iter()
+                .flat_map(|piece| piece.windows(2).map(|w| [w[0], w[1]]).collect::<Vec<_>>())
+                .collect();
             chart
-                .draw_series(
-                    pieces.iter().map(|piece| {
-                        PathElement::new(piece.clone(), BLACK.mix(0.6).stroke_width(4))
-                    }),
-                )
+                .draw_series(segments.iter().map(|segment| {
+                    PathElement::new(segment.to_vec(), BLACK.mix(0.6).stroke_width(4))
+                }))
                 .map_err(drawing_error)?;
             let drawn = chart
                 .draw_series(
-                    pieces
-                        .into_iter()
-                        .map(|piece| PathElement::new(piece, colour.stroke_width(2))),
+                    segments
+                        .iter()
+                        .map(|segment| PathElement::new(segment.to_vec(), colour.stroke_width(2))),
                 )
                 .map_err(drawing_error)?;
             // Many trajectories share one entry, drawn in their first three colours.
@@ -389,10 +416,11 @@ impl Prepared<'_> {
 
     fn draw_bar<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<()> {
         let caption = if self.map.log_color { "log scale" } else { "" };
+        let labelled = !self.map.value_label.is_empty();
         let mut chart = ChartBuilder::on(area)
             .margin_top(10)
             .margin_bottom(65)
-            .margin_left(5)
+            .margin_left(if labelled { 34 } else { 5 })
             .margin_right(5)
             .right_y_label_area_size(70)
             .build_cartesian_2d(0.0..1.0, self.bar.coord())
@@ -431,6 +459,23 @@ impl Prepared<'_> {
         let (_, height) = area.dim_in_pixel();
         let height = height as i32;
         let note_style = canvas::text(canvas::TICK_SIZE);
+        if labelled {
+            // Along the bar, read from bottom to top, centred on it.
+            let style = canvas::text(canvas::AXIS_LABEL_SIZE).transform(FontTransform::Rotate270);
+            let (width, _) = area
+                .estimate_text_size(
+                    &self.map.value_label,
+                    &canvas::text(canvas::AXIS_LABEL_SIZE),
+                )
+                .map_err(drawing_error)?;
+            let middle = (10 + height - 65) / 2;
+            area.draw(&Text::new(
+                self.map.value_label.clone(),
+                (4, middle + width as i32 / 2),
+                style,
+            ))
+            .map_err(drawing_error)?;
+        }
         if !caption.is_empty() {
             area.draw(&Text::new(caption, (8, height - 55), note_style.clone()))
                 .map_err(drawing_error)?;
@@ -599,6 +644,8 @@ mod tests {
                 },
             ],
             marks: vec![("global minimum".to_string(), 1.0, -0.5)],
+            dots: vec![],
+            value_label: "cost".to_string(),
         }
     }
 
@@ -634,6 +681,10 @@ mod tests {
             contours: 8,
             paths: vec![],
             marks: vec![],
+            dots: (0..60)
+                .map(|i| (36.0 + 0.08 * f64::from(i), 16.0 * f64::from(i)))
+                .collect(),
+            value_label: "predicted temperature (°C)".to_string(),
         };
         canvas::check::both_formats(dir.path(), "surface", &map.title, (800, 700), |path| {
             heat_map(&map, path)

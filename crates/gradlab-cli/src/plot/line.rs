@@ -33,8 +33,18 @@ pub(super) fn prepare(chart: &LineChart) -> Result<Prepared<'_>> {
             series
                 .points
                 .iter()
-                .filter(|(x, y)| x.is_finite() && y.is_finite() && (!chart.log_y || *y > 0.0))
-                .map(|&(x, y)| (x, if chart.log_y { y.log10() } else { y }))
+                .filter(|(x, y)| {
+                    x.is_finite()
+                        && y.is_finite()
+                        && (!chart.log_y || *y > 0.0)
+                        && (!chart.log_x || *x > 0.0)
+                })
+                .map(|&(x, y)| {
+                    (
+                        if chart.log_x { x.log10() } else { x },
+                        if chart.log_y { y.log10() } else { y },
+                    )
+                })
                 .collect()
         })
         .collect();
@@ -43,7 +53,7 @@ pub(super) fn prepare(chart: &LineChart) -> Result<Prepared<'_>> {
         if total == 0 {
             bail!("the line chart {:?} has no points to draw", chart.title);
         }
-        let unusable = if chart.log_y {
+        let unusable = if chart.log_y || chart.log_x {
             "non-finite or not positive (a log axis shows only values > 0)"
         } else {
             "non-finite"
@@ -63,12 +73,12 @@ pub(super) fn prepare(chart: &LineChart) -> Result<Prepared<'_>> {
     } else {
         Axis::linear(y_lo, y_hi, TICKS)
     };
-    Ok(Prepared {
-        chart,
-        lines,
-        x: Axis::linear(x_lo, x_hi, TICKS + 2),
-        y,
-    })
+    let x = if chart.log_x {
+        Axis::log(x_lo, x_hi)
+    } else {
+        Axis::linear(x_lo, x_hi, TICKS + 2)
+    };
+    Ok(Prepared { chart, lines, x, y })
 }
 
 impl Picture for Prepared<'_> {
@@ -91,11 +101,16 @@ impl Picture for Prepared<'_> {
         } else {
             self.chart.y_label.clone()
         };
+        let x_desc = if self.chart.log_x {
+            format!("{} (log scale)", self.chart.x_label)
+        } else {
+            self.chart.x_label.clone()
+        };
         let x_label = |value: &f64| self.x.label(*value);
         let y_label = |value: &f64| self.y.label(*value);
         chart
             .configure_mesh()
-            .x_desc(self.chart.x_label.as_str())
+            .x_desc(x_desc)
             .y_desc(y_desc)
             .x_label_formatter(&x_label)
             .y_label_formatter(&y_label)
@@ -179,6 +194,7 @@ mod tests {
             title: "Training loss".to_string(),
             x_label: "epoch".to_string(),
             y_label: "mean squared error".to_string(),
+            log_x: false,
             log_y,
             series: vec![
                 Series {
@@ -227,6 +243,24 @@ mod tests {
         }
         let error = prepare(&chart).unwrap_err().to_string();
         assert!(error.contains("not positive"), "{error}");
+    }
+
+    #[test]
+    fn a_log_x_axis_skips_values_that_are_not_positive() {
+        let mut chart = loss_curves(false);
+        chart.log_x = true;
+        // Epoch 0 cannot be shown on a log axis; the other 100 points can.
+        let prepared = prepare(&chart).unwrap();
+        assert_eq!(prepared.lines[0].len(), 100);
+        assert_eq!(prepared.lines[0][0].0, 0.0); // log10(1)
+        let dir = tempfile::tempdir().unwrap();
+        canvas::check::both_formats(
+            dir.path(),
+            "line_chart_log_x",
+            &chart.title,
+            (900, 600),
+            |path| line_chart(&chart, path),
+        );
     }
 
     #[test]

@@ -331,8 +331,8 @@ fn columns<T: Float>(m: &Matrix<T>) -> Vec<Vec<T>> {
 mod tests {
     use super::*;
     use crate::methods::brute_force::CostEvaluator;
-    use crate::nn::loss::Loss;
     use crate::nn::init::Init;
+    use crate::nn::loss::Loss;
     use crate::nn::network::Architecture;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;

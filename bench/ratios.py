@@ -1,0 +1,143 @@
+"""Medians and ratios for bench/compare_with_anchors.sh (standard library only).
+
+Reads JSON lines: `gradlab bench --json` objects, and the anchor script's
+objects for PyTorch at 1 and at 2 threads (each also holds scikit-learn's
+figures, so scikit-learn gets the median of both files' runs). Prints per
+workload the medians of samples per second, the ratios of gradlab to each
+anchor, large_cls's GFLOP/s against the measured f32 peak, and the targets
+of issue 6 with whether they are met.
+"""
+
+import argparse
+import json
+import statistics
+
+WORKLOADS = ["tiny_reg", "tiny_cls", "large_cls"]
+
+# (workload, anchor column, minimum ratio) from issue 6.
+RATIO_TARGETS = [
+    ("tiny_reg", "torch1", 50.0),
+    ("tiny_reg", "sklearn", 30.0),
+    ("tiny_cls", "torch1", 50.0),
+    ("tiny_cls", "sklearn", 30.0),
+    ("large_cls", "torch2", 1.5),
+]
+PEAK_TARGET_PERCENT = 70.0
+
+NAMES = {
+    "torch1": "PyTorch 1 thread",
+    "torch2": "PyTorch 2 threads",
+    "sklearn": "scikit-learn",
+}
+
+
+def read_lines(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def fmt_rate(value):
+    return f"{value:,.0f}" if value == value else "-"
+
+
+def fmt_ratio(value):
+    if value != value:
+        return "-"
+    if value < 10:
+        return f"{value:.2f}×"
+    return f"{value:.1f}×" if value < 100 else f"{value:,.0f}×"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--gradlab", required=True)
+    parser.add_argument("--anchor1", required=True)
+    parser.add_argument("--anchor2", required=True)
+    args = parser.parse_args()
+
+    gradlab = read_lines(args.gradlab)
+    anchor1 = read_lines(args.anchor1)
+    anchor2 = read_lines(args.anchor2)
+
+    per_workload = {name: [] for name in WORKLOADS}
+    gflops, percent, peaks, threads = [], [], [], set()
+    for report in gradlab:
+        threads.add(report["threads"])
+        if report.get("peak_gflops") is not None:
+            peaks.append(report["peak_gflops"])
+        for w in report["workloads"]:
+            per_workload[w["workload"]].append(w["samples_per_second"])
+            if w.get("percent_of_peak") is not None:
+                gflops.append(w["gflops"])
+                percent.append(w["percent_of_peak"])
+
+    table = {}
+    for name in WORKLOADS:
+        table[name] = {
+            "gradlab": median(per_workload[name]),
+            "torch1": median([r[f"torch_{name}"] for r in anchor1 if f"torch_{name}" in r]),
+            "torch2": median([r[f"torch_{name}"] for r in anchor2 if f"torch_{name}" in r]),
+            "sklearn": median(
+                [r[f"sklearn_{name}"] for r in anchor1 + anchor2 if f"sklearn_{name}" in r]
+            ),
+        }
+
+    rounds = len(gradlab)
+    print(
+        f"samples/s, median of {rounds} round(s) "
+        f"(gradlab on {', '.join(map(str, sorted(threads)))} thread(s), f32; "
+        f"scikit-learn over both anchor runs of each round)"
+    )
+    print()
+    headings = ["workload", "gradlab", "PyTorch 1t", "PyTorch 2t", "sklearn",
+                "/PyTorch 1t", "/PyTorch 2t", "/sklearn"]
+    rows = []
+    for name in WORKLOADS:
+        t = table[name]
+        rows.append([
+            name,
+            fmt_rate(t["gradlab"]),
+            fmt_rate(t["torch1"]),
+            fmt_rate(t["torch2"]),
+            fmt_rate(t["sklearn"]),
+            fmt_ratio(t["gradlab"] / t["torch1"]),
+            fmt_ratio(t["gradlab"] / t["torch2"]),
+            fmt_ratio(t["gradlab"] / t["sklearn"]),
+        ])
+    widths = [max(len(r[i]) for r in rows + [headings]) for i in range(len(headings))]
+    for r in [headings] + rows:
+        cells = [r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:])]
+        print("  ".join(cells).rstrip())
+
+    met_all = True
+    print()
+    if peaks:
+        print(
+            f"large_cls: {median(gflops):.1f} GFLOP/s, {median(percent):.0f} % of the "
+            f"measured f32 peak ({median(peaks):.1f} GFLOP/s on the same threads)"
+        )
+    print()
+    print("targets of issue 6:")
+    checks = []
+    for name, anchor, minimum in RATIO_TARGETS:
+        ratio = table[name]["gradlab"] / table[name][anchor]
+        checks.append((f"{name} ≥ {minimum:g}× {NAMES[anchor]}", fmt_ratio(ratio), ratio >= minimum))
+    if percent:
+        p = median(percent)
+        checks.append(
+            (f"large_cls ≥ {PEAK_TARGET_PERCENT:.0f} % of peak", f"{p:.0f} %", p >= PEAK_TARGET_PERCENT)
+        )
+    label_width = max(len(label) for label, _, _ in checks)
+    value_width = max(len(value) for _, value, _ in checks)
+    for label, value, met in checks:
+        met_all &= met
+        print(f"  {label:<{label_width}}  {value:>{value_width}}  {'met' if met else 'NOT met'}")
+    print(f"  all met: {'yes' if met_all else 'no'}")
+
+
+if __name__ == "__main__":
+    main()

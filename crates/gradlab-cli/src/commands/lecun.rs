@@ -1,0 +1,192 @@
+//! `gradlab lecun`: LeCun et al.'s "Efficient BackProp" (1998) as an
+//! ablation. One run with all of its recommendations on (input
+//! standardisation, shuffling, 1.7159·tanh(2x/3) with ±1 targets, fan-in
+//! initialisation, momentum), then one with each switched off in turn, all
+//! from the same seed; the table shows the final cost, the test metric and
+//! the epochs each needed to reach a target metric.
+
+use crate::figures;
+use crate::output::Console;
+use crate::report;
+use crate::settings_args::{DataArgs, SettingsArgs};
+use clap::Args;
+use gradlab::analysis::ablation::{lecun_ablation, with_all_recommendations, AblationRun};
+use gradlab::data::dataset::Task;
+use gradlab::fit::{architecture_for, fit};
+use gradlab::metrics::Metrics;
+use gradlab::train::trainer::Control;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// Arguments of `gradlab lecun`.
+#[derive(Debug, Args)]
+pub struct LecunArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// The test metric to reach: an RMSE in the target's units (regression,
+    /// reached at or below) or an accuracy (reached at or above) [default:
+    /// 1.1 × the test RMSE of the run with every recommendation, or its
+    /// accuracy − 0.01].
+    #[arg(long, value_name = "X", help_heading = "Ablation")]
+    target_metric: Option<f64>,
+    #[command(flatten)]
+    settings: SettingsArgs,
+    /// Print one JSON object on stdout instead of the text report.
+    #[arg(long, help_heading = "Output")]
+    json: bool,
+}
+
+/// What `lecun --json` prints.
+#[derive(Serialize)]
+struct LecunJson<'a> {
+    task: Task,
+    architecture: String,
+    metric: &'static str,
+    target_metric: f64,
+    runs: &'a [AblationRun],
+}
+
+/// Runs `gradlab lecun`.
+pub fn run(args: LecunArgs, console: &Console) -> anyhow::Result<()> {
+    let settings = args.settings.resolve()?;
+    if let Some(target) = args.target_metric {
+        anyhow::ensure!(
+            target.is_finite(),
+            "--target-metric must be a number, not {target}"
+        );
+    }
+    let (table, dataset) = args.data.load()?;
+    let task = dataset.task();
+    let all = with_all_recommendations(&settings);
+    let architecture = architecture_for(&dataset, &all);
+    console.note(format!(
+        "data: {}, {} rows; network {architecture}; {} epochs, batch size {}, learning rate {}, seed {}",
+        table.source_name(),
+        dataset.rows(),
+        settings.train.epochs,
+        settings.train.batch_size,
+        settings.train.learning_rate,
+        settings.train.seed
+    ));
+    let unit = match task {
+        Task::Regression => figures::target_unit(&dataset.target_name),
+        Task::Classification => "",
+    };
+    let (target, target_note) = match args.target_metric {
+        Some(t) => (t, "--target-metric".to_owned()),
+        None => {
+            console.note("finding the target: one run with every recommendation");
+            let baseline = fit(&dataset, &all, |_| Control::Continue)?;
+            match &baseline.test_metrics {
+                Metrics::Regression(m) => (
+                    1.1 * m.rmse,
+                    format!(
+                        "1.1 × the final test RMSE with every recommendation, {} {unit}; set it with --target-metric",
+                        report::significant(m.rmse, 4)
+                    ),
+                ),
+                Metrics::Classification(m) => (
+                    m.accuracy - 0.01,
+                    format!(
+                        "the final test accuracy with every recommendation, {}, − 0.01; set it with --target-metric",
+                        report::significant(m.accuracy, 4)
+                    ),
+                ),
+            }
+        }
+    };
+    console.note("training 6 networks: every recommendation, then each one switched off");
+    let runs = lecun_ablation(&dataset, &settings, target)?;
+    if args.json {
+        return report::print_json(&LecunJson {
+            task,
+            architecture: architecture.to_string(),
+            metric: match task {
+                Task::Regression => "rmse",
+                Task::Classification => "accuracy",
+            },
+            target_metric: target,
+            runs: &runs,
+        });
+    }
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "LeCun et al., \"Efficient BackProp\" (1998): {architecture}, {} epochs each from seed {}",
+        settings.train.epochs, settings.train.seed
+    );
+    let _ = writeln!(
+        text,
+        "every recommendation: standard scaling of the inputs, reshuffling every epoch, 1.7159·tanh(2x/3) (lecun-tanh){}, lecun initialisation (σ = 1/√fan-in), momentum 0.9",
+        if task == Task::Regression {
+            " with the target scaled to [-1, 1]"
+        } else {
+            ""
+        }
+    );
+    let (metric, comparison) = match task {
+        Task::Regression => (format!("test RMSE ({unit})"), "≤"),
+        Task::Classification => ("test accuracy".to_owned(), "≥"),
+    };
+    let _ = writeln!(
+        text,
+        "target: {metric} {comparison} {} ({target_note})\n",
+        report::significant(target, 4)
+    );
+    let lines: Vec<(String, Vec<String>)> = runs
+        .iter()
+        .map(|run| {
+            let number = |v: f64| {
+                if run.diverged {
+                    "diverged".to_owned()
+                } else {
+                    format!("{v:.4}")
+                }
+            };
+            (
+                run.name.clone(),
+                vec![
+                    number(run.final_train_cost),
+                    number(run.test_metric),
+                    run.epochs_to_target.map_or_else(
+                        || {
+                            if run.diverged {
+                                "-".to_owned()
+                            } else {
+                                "not reached".to_owned()
+                            }
+                        },
+                        |e| e.to_string(),
+                    ),
+                ],
+            )
+        })
+        .collect();
+    text.push_str(&report::table(
+        "run",
+        &["final train cost", &metric, "epochs to target"],
+        &lines,
+        "",
+    ));
+    let _ = match task {
+        Task::Regression => writeln!(
+            text,
+            "\nfinal train cost: {}, in each run's own scaling of the target; without LeCun's tanh the target is scaled to [0, 1] instead of [-1, 1], so that cost is on a 4× smaller scale: compare the test RMSE",
+            report::cost_name(architecture.loss)
+        ),
+        Task::Classification => writeln!(text, "\nfinal train cost: cross-entropy"),
+    };
+    let diverged: Vec<&str> = runs
+        .iter()
+        .filter(|r| r.diverged)
+        .map(|r| r.name.as_str())
+        .collect();
+    if !diverged.is_empty() {
+        let _ = writeln!(
+            text,
+            "diverged (the cost became non-finite): {}",
+            diverged.join(", ")
+        );
+    }
+    report::print_text(&text)
+}

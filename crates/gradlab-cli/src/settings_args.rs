@@ -1,0 +1,744 @@
+//! The flags every training command shares (`train`, `compare`, `minima`,
+//! `lecun`): which data to learn from ([`DataArgs`]) and how to train
+//! ([`SettingsArgs`]), resolved into the engine's [`FitSettings`].
+//!
+//! # Where a setting comes from
+//!
+//! 1. the engine's defaults ([`FitSettings::default()`]);
+//! 2. a TOML file given with `--config FILE` (the serde names of
+//!    [`FitSettings`], e.g. `hidden = [32, 16]` and `[train]`
+//!    `learning_rate = 0.01`), on top of the defaults;
+//! 3. the flags, on top of both: every flag is optional, and a flag that is
+//!    given wins over the file.
+//!
+//! # Unknown keys in the file
+//!
+//! serde ignores keys it does not know unless a struct says
+//! `deny_unknown_fields`, which the engine's settings (with `default` and
+//! internally tagged enums) do not. So a misspelt key would pass silently;
+//! instead the file's settings are serialised back and every key of the file
+//! that did not come back — i.e. that serde ignored — is an error naming it
+//! ([`unknown_keys`]).
+
+use crate::parse::{self, HiddenLayers};
+use clap::Args;
+use gradlab::data::csv::{CsvOptions, Table};
+use gradlab::data::dataset::{Dataset, DatasetSpec, TaskChoice};
+use gradlab::data::scale::Scaling;
+use gradlab::fit::FitSettings;
+use gradlab::nn::activation::Activation;
+use gradlab::nn::init::Init;
+use gradlab::train::early_stopping::EarlyStopping;
+use gradlab::train::optimizer::Optimizer;
+use gradlab::train::schedule::Schedule;
+use gradlab::train::trainer::{BatchSize, GradientMethod};
+use gradlab::Precision;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+/// The data flags: the CSV file, the target column, the inputs, the task.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Data")]
+pub struct DataArgs {
+    /// CSV file with a header row, or - for stdin.
+    #[arg(long, value_name = "FILE")]
+    pub data: PathBuf,
+    /// The column to predict.
+    #[arg(long, value_name = "COL")]
+    pub target: String,
+    /// Input columns, comma-separated [default: every column but the target].
+    #[arg(long, value_name = "A,B", value_delimiter = ',')]
+    pub inputs: Option<Vec<String>>,
+    /// auto (numeric target: regression, text: classification), regression or classification.
+    #[arg(long, value_name = "TASK", default_value = "auto", value_parser = parse::task)]
+    pub task: TaskChoice,
+}
+
+impl DataArgs {
+    /// The columns to use, as the engine takes them.
+    pub fn spec(&self) -> DatasetSpec {
+        DatasetSpec {
+            target: self.target.trim().to_owned(),
+            inputs: self
+                .inputs
+                .as_ref()
+                .map(|names| names.iter().map(|n| n.trim().to_owned()).collect()),
+            task: self.task,
+        }
+    }
+
+    /// Reads the file and picks the columns.
+    pub fn load(&self) -> anyhow::Result<(Table, Dataset)> {
+        let table = Table::read_path(&self.data, &CsvOptions::default())?;
+        let dataset = Dataset::from_table(&table, &self.spec())
+            .map_err(|err| crate::commands::train::with_inputs_hint(err, self.inputs.is_none()))?;
+        Ok((table, dataset))
+    }
+}
+
+/// The help line of every settings flag, with the engine's default in it.
+struct Helps {
+    hidden: String,
+    activation: String,
+    init: String,
+    lr: String,
+    batch_size: String,
+    epochs: String,
+    test_fraction: String,
+    validation_fraction: String,
+    scale: String,
+    precision: String,
+    seed: String,
+    gradient: String,
+    optimizer: String,
+    schedule: String,
+    patience: String,
+    min_delta: String,
+}
+
+static HELPS: LazyLock<Helps> = LazyLock::new(|| {
+    let fit = FitSettings::default();
+    let stopping = EarlyStopping::default();
+    let with_default = |text: &str, default: &dyn std::fmt::Display| {
+        format!("{} [default: {default}]", text.trim_end_matches('.'))
+    };
+    Helps {
+        hidden: with_default(
+            "Hidden layer widths, input side first: 16, 32,16, or none.",
+            &HiddenLayers(fit.hidden.clone()),
+        ),
+        activation: with_default(
+            "Activation of the hidden layers: sigmoid, tanh, relu, leaky-relu, linear, lecun-tanh.",
+            &fit.activation.name(),
+        ),
+        init: with_default(
+            "Initial weights: xavier, he, lecun, uniform or uniform:A.",
+            &fit.init,
+        ),
+        lr: with_default(
+            "Learning rate η (the base rate of --schedule).",
+            &fit.train.learning_rate,
+        ),
+        batch_size: with_default(
+            "Samples per gradient step: 1 (SGD), N (mini-batch) or full (batch GD).",
+            &fit.train.batch_size,
+        ),
+        epochs: with_default("Passes over the training rows.", &fit.train.epochs),
+        test_fraction: with_default(
+            "Share of the rows held out for testing, between 0 and 1.",
+            &fit.test_fraction,
+        ),
+        validation_fraction: with_default(
+            "With --early-stopping: share of the training rows carved off as the validation part it watches.",
+            &fit.validation_fraction,
+        ),
+        scale: with_default(
+            "Scaling of the inputs (and of a regression target): minmax, minmax-symmetric, standard, none.",
+            &parse::serde_name(&fit.scaling),
+        ),
+        precision: with_default(
+            "Element type of the network: f32 or f64.",
+            &fit.precision.name(),
+        ),
+        seed: with_default(
+            "Seed of the split, the initial weights and the shuffling.",
+            &fit.train.seed,
+        ),
+        gradient: with_default(
+            "How each step's gradient is computed: backprop, or numerical (central differences, 2 cost evaluations per parameter per step: slow, for teaching).",
+            &parse::serde_name(&fit.train.gradient),
+        ),
+        optimizer: with_default(
+            "The update rule: sgd, momentum, nesterov, rmsprop, adam, adamw (PyTorch's rules and defaults).",
+            &fit.train.optimizer.name(),
+        ),
+        schedule: with_default(
+            "Learning rate per epoch: constant, step[:K:GAMMA] (× GAMMA every K epochs), exponential[:GAMMA], inverse[:POWER] (η/epoch^POWER).",
+            &fit.train.schedule,
+        ),
+        patience: with_default(
+            "Early stopping: epochs without improvement before stopping.",
+            &stopping.patience,
+        ),
+        min_delta: with_default(
+            "Early stopping: the smallest decrease of the validation cost that counts as an improvement.",
+            &stopping.min_delta,
+        ),
+    }
+});
+
+/// The training flags. Every one is optional: unset, the value comes from
+/// `--config` or else from the engine's defaults (see the module doc).
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Training settings")]
+pub struct SettingsArgs {
+    /// Read the settings from this TOML file (FitSettings' field names, e.g.
+    /// `hidden = [32, 16]`, `[train]` `learning_rate = 0.01`, `[train.optimizer]`
+    /// `name = "adam"`); flags given on the command line override it.
+    #[arg(long, value_name = "FILE.toml")]
+    pub config: Option<PathBuf>,
+    #[arg(long, value_name = "WIDTHS", value_parser = parse::hidden, help = HELPS.hidden.as_str())]
+    pub hidden: Option<HiddenLayers>,
+    #[arg(long, value_name = "NAME", value_parser = parse::activation, help = HELPS.activation.as_str())]
+    pub activation: Option<Activation>,
+    #[arg(long, value_name = "SCHEME", value_parser = parse::init, help = HELPS.init.as_str())]
+    pub init: Option<Init>,
+    #[arg(long, value_name = "RATE", allow_negative_numbers = true, help = HELPS.lr.as_str())]
+    pub lr: Option<f64>,
+    #[arg(long, value_name = "N", value_parser = parse::batch_size, help = HELPS.batch_size.as_str())]
+    pub batch_size: Option<BatchSize>,
+    #[arg(long, value_name = "N", help = HELPS.epochs.as_str())]
+    pub epochs: Option<usize>,
+    #[arg(long, value_name = "F", allow_negative_numbers = true, help = HELPS.test_fraction.as_str())]
+    pub test_fraction: Option<f64>,
+    #[arg(long, value_name = "F", allow_negative_numbers = true, help = HELPS.validation_fraction.as_str())]
+    pub validation_fraction: Option<f64>,
+    #[arg(long, value_name = "HOW", value_parser = parse::scaling, help = HELPS.scale.as_str())]
+    pub scale: Option<Scaling>,
+    /// Scaling of a regression target, if not like the inputs (e.g.
+    /// minmax-symmetric, [-1, 1], for lecun-tanh).
+    #[arg(long, value_name = "HOW", value_parser = parse::scaling)]
+    pub target_scale: Option<Scaling>,
+    #[arg(long, value_name = "TYPE", value_parser = parse::precision, help = HELPS.precision.as_str())]
+    pub precision: Option<Precision>,
+    #[arg(long, value_name = "N", help = HELPS.seed.as_str())]
+    pub seed: Option<u64>,
+    /// Keep the file's row order in every epoch (no reshuffling).
+    #[arg(long)]
+    pub no_shuffle: bool,
+    #[arg(long, value_name = "METHOD", value_parser = parse::gradient, help = HELPS.gradient.as_str())]
+    pub gradient: Option<GradientMethod>,
+    /// Step ε of the numerical gradient [default: 1e-6 in f64, 5e-3 in f32].
+    #[arg(long, value_name = "E")]
+    pub epsilon: Option<f64>,
+    #[arg(long, value_name = "NAME", value_parser = parse::optimizer, help = HELPS.optimizer.as_str())]
+    pub optimizer: Option<Optimizer>,
+    /// μ of momentum and nesterov [default: 0.9].
+    #[arg(long, value_name = "MU")]
+    pub momentum: Option<f64>,
+    /// β₁ of adam and adamw [default: 0.9].
+    #[arg(long, value_name = "B1")]
+    pub beta1: Option<f64>,
+    /// β₂ of adam and adamw [default: 0.999].
+    #[arg(long, value_name = "B2")]
+    pub beta2: Option<f64>,
+    /// α of rmsprop, the decay of its mean of g² [default: 0.99].
+    #[arg(long, value_name = "ALPHA")]
+    pub rmsprop_alpha: Option<f64>,
+    /// ε of rmsprop, adam and adamw, added to the root of the second moment
+    /// [default: 1e-8] (not the numerical gradient's --epsilon).
+    #[arg(long, value_name = "E")]
+    pub optimizer_epsilon: Option<f64>,
+    /// Weight decay λ: decoupled for adamw, L2 on the gradient for the others
+    /// [default: 0.01 for adamw, else 0].
+    #[arg(long, value_name = "LAMBDA")]
+    pub weight_decay: Option<f64>,
+    #[arg(long, value_name = "NAME[:…]", value_parser = parse::schedule, help = HELPS.schedule.as_str())]
+    pub schedule: Option<Schedule>,
+    /// Clip each step's gradient to this global L2 norm.
+    #[arg(long, value_name = "NORM")]
+    pub clip_norm: Option<f64>,
+    /// Stop when the cost on a validation part carved from the training rows
+    /// has not improved for --patience epochs, and keep the best epoch's weights.
+    #[arg(long)]
+    pub early_stopping: bool,
+    #[arg(long, value_name = "N", help = HELPS.patience.as_str())]
+    pub patience: Option<usize>,
+    #[arg(long, value_name = "D", help = HELPS.min_delta.as_str())]
+    pub min_delta: Option<f64>,
+    /// Early stopping: keep the last epoch's weights instead of the best epoch's.
+    #[arg(long)]
+    pub no_restore_best: bool,
+}
+
+impl SettingsArgs {
+    /// The settings: the defaults, then `--config`, then the flags; checked
+    /// with the engine's `validate()`.
+    pub fn resolve(&self) -> anyhow::Result<FitSettings> {
+        let mut settings = match &self.config {
+            Some(path) => read_config(path)?,
+            None => FitSettings::default(),
+        };
+        self.apply(&mut settings)?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// True when the learning rate was chosen, by `--lr` or in the
+    /// `--config` file (commands pick their own rates otherwise).
+    pub fn gives_learning_rate(&self) -> anyhow::Result<bool> {
+        if self.lr.is_some() {
+            return Ok(true);
+        }
+        let Some(path) = &self.config else {
+            return Ok(false);
+        };
+        let text = std::fs::read_to_string(path).map_err(|err| {
+            anyhow::anyhow!("cannot read the config file {}: {err}", path.display())
+        })?;
+        let table: toml::Table = text.parse().unwrap_or_default();
+        Ok(
+            matches!(table.get("train"), Some(toml::Value::Table(train)) if train.contains_key("learning_rate")),
+        )
+    }
+
+    /// Puts every flag that was given over `settings`.
+    fn apply(&self, settings: &mut FitSettings) -> anyhow::Result<()> {
+        fn set<T: Clone>(target: &mut T, flag: &Option<T>) {
+            if let Some(value) = flag {
+                *target = value.clone();
+            }
+        }
+        if let Some(hidden) = &self.hidden {
+            settings.hidden = hidden.0.clone();
+        }
+        set(&mut settings.activation, &self.activation);
+        set(&mut settings.init, &self.init);
+        set(&mut settings.scaling, &self.scale);
+        if self.target_scale.is_some() {
+            settings.target_scaling = self.target_scale;
+        }
+        set(&mut settings.test_fraction, &self.test_fraction);
+        set(&mut settings.validation_fraction, &self.validation_fraction);
+        set(&mut settings.precision, &self.precision);
+        let train = &mut settings.train;
+        set(&mut train.learning_rate, &self.lr);
+        set(&mut train.batch_size, &self.batch_size);
+        set(&mut train.epochs, &self.epochs);
+        set(&mut train.seed, &self.seed);
+        set(&mut train.gradient, &self.gradient);
+        if self.epsilon.is_some() {
+            train.epsilon = self.epsilon;
+        }
+        if self.no_shuffle {
+            train.shuffle = false;
+        }
+        set(&mut train.optimizer, &self.optimizer);
+        self.apply_optimizer_parameters(&mut train.optimizer)?;
+        if self.weight_decay.is_some() {
+            train.weight_decay = self.weight_decay;
+        }
+        set(&mut train.schedule, &self.schedule);
+        if self.clip_norm.is_some() {
+            train.clip_norm = self.clip_norm;
+        }
+        if self.early_stopping && train.early_stopping.is_none() {
+            train.early_stopping = Some(EarlyStopping::default());
+        }
+        let stopping_flags = [
+            ("--patience", self.patience.is_some()),
+            ("--min-delta", self.min_delta.is_some()),
+            ("--no-restore-best", self.no_restore_best),
+        ];
+        match &mut train.early_stopping {
+            Some(stopping) => {
+                set(&mut stopping.patience, &self.patience);
+                set(&mut stopping.min_delta, &self.min_delta);
+                if self.no_restore_best {
+                    stopping.restore_best = false;
+                }
+            }
+            None => {
+                if let Some((flag, _)) = stopping_flags.iter().find(|(_, given)| *given) {
+                    anyhow::bail!(
+                        "{flag} is a setting of early stopping, which is off: add --early-stopping (or [train.early_stopping] in the --config file)"
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets `--momentum`, `--beta1`, … on `optimizer`; a parameter the
+    /// optimizer does not have is an error naming both.
+    fn apply_optimizer_parameters(&self, optimizer: &mut Optimizer) -> anyhow::Result<()> {
+        let name = optimizer.name();
+        let not_for = |flag: &str, which: &str| {
+            anyhow::anyhow!(
+                "{flag} is a parameter of {which}, not of the optimizer {name} (choose one with --optimizer)"
+            )
+        };
+        if let Some(mu) = self.momentum {
+            match optimizer {
+                Optimizer::Momentum { momentum } | Optimizer::Nesterov { momentum } => {
+                    *momentum = mu
+                }
+                _ => return Err(not_for("--momentum", "momentum and nesterov")),
+            }
+        }
+        if let Some(value) = self.rmsprop_alpha {
+            match optimizer {
+                Optimizer::Rmsprop { alpha, .. } => *alpha = value,
+                _ => return Err(not_for("--rmsprop-alpha", "rmsprop")),
+            }
+        }
+        for (flag, value, first) in [
+            ("--beta1", self.beta1, true),
+            ("--beta2", self.beta2, false),
+        ] {
+            let Some(value) = value else { continue };
+            match optimizer {
+                Optimizer::Adam { beta1, beta2, .. } | Optimizer::Adamw { beta1, beta2, .. } => {
+                    *(if first { beta1 } else { beta2 }) = value
+                }
+                _ => return Err(not_for(flag, "adam and adamw")),
+            }
+        }
+        if let Some(value) = self.optimizer_epsilon {
+            match optimizer {
+                Optimizer::Rmsprop { epsilon, .. }
+                | Optimizer::Adam { epsilon, .. }
+                | Optimizer::Adamw { epsilon, .. } => *epsilon = value,
+                _ => return Err(not_for("--optimizer-epsilon", "rmsprop, adam and adamw")),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An optimizer and its parameters, for people: `adam (β₁ 0.9, β₂ 0.999, ε 1e-8)`.
+pub fn describe_optimizer(optimizer: &Optimizer) -> String {
+    match *optimizer {
+        Optimizer::Sgd => "sgd".to_owned(),
+        Optimizer::Momentum { momentum } => format!("momentum (μ {momentum})"),
+        Optimizer::Nesterov { momentum } => format!("nesterov (μ {momentum})"),
+        Optimizer::Rmsprop { alpha, epsilon } => format!("rmsprop (α {alpha}, ε {epsilon:e})"),
+        Optimizer::Adam {
+            beta1,
+            beta2,
+            epsilon,
+        } => format!("adam (β₁ {beta1}, β₂ {beta2}, ε {epsilon:e})"),
+        Optimizer::Adamw {
+            beta1,
+            beta2,
+            epsilon,
+        } => format!("adamw (β₁ {beta1}, β₂ {beta2}, ε {epsilon:e})"),
+    }
+}
+
+/// Early stopping's settings, for people.
+pub fn describe_early_stopping(settings: &FitSettings) -> String {
+    match &settings.train.early_stopping {
+        None => "off".to_owned(),
+        Some(stopping) => format!(
+            "patience {}, min delta {}, {}; validation fraction {}",
+            stopping.patience,
+            stopping.min_delta,
+            if stopping.restore_best {
+                "restore the best weights"
+            } else {
+                "keep the last weights"
+            },
+            settings.validation_fraction
+        ),
+    }
+}
+
+/// The optimizer and the training controls that are not at their plain
+/// defaults, in one line: `optimizer adam (…); schedule step:10:0.5; …`.
+pub fn describe_training(settings: &FitSettings) -> String {
+    let train = &settings.train;
+    let mut parts = vec![format!(
+        "optimizer {}",
+        describe_optimizer(&train.optimizer)
+    )];
+    let decay = train
+        .weight_decay
+        .unwrap_or_else(|| train.optimizer.default_weight_decay());
+    if decay != 0.0 {
+        parts.push(format!("weight decay {decay}"));
+    }
+    if train.schedule != Schedule::Constant {
+        parts.push(format!("schedule {}", train.schedule));
+    }
+    if let Some(norm) = train.clip_norm {
+        parts.push(format!("gradients clipped to norm {norm}"));
+    }
+    if train.early_stopping.is_some() {
+        parts.push(format!(
+            "early stopping ({})",
+            describe_early_stopping(settings)
+        ));
+    }
+    if !train.shuffle {
+        parts.push("no shuffling".to_owned());
+    }
+    parts.join("; ")
+}
+
+/// Reads a `--config` file: its settings over the defaults.
+pub fn read_config(path: &Path) -> anyhow::Result<FitSettings> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| anyhow::anyhow!("cannot read the config file {}: {err}", path.display()))?;
+    config_from_str(&text).map_err(|err| anyhow::anyhow!("{}: {err}", path.display()))
+}
+
+/// Settings from the text of a TOML config file (see the module doc).
+pub fn config_from_str(text: &str) -> anyhow::Result<FitSettings> {
+    let mut table: toml::Table = text
+        .parse()
+        .map_err(|err: toml::de::Error| toml_error(text, &err))?;
+    expand_shorthands(&mut table)?;
+    let settings: FitSettings = serde_path_to_error::deserialize(toml::Value::Table(table.clone()))
+        .map_err(|err: serde_path_to_error::Error<toml::de::Error>| {
+            anyhow::anyhow!("`{}`: {}", err.path(), err.inner().message().trim())
+        })?;
+    let known = toml::Table::try_from(&settings)
+        .map_err(|err| anyhow::anyhow!("cannot show the settings as TOML: {err}"))?;
+    let mut unknown = Vec::new();
+    unknown_keys(&table, &known, "", &mut unknown);
+    match unknown.as_slice() {
+        [] => Ok(settings),
+        [one] => anyhow::bail!(
+            "unknown setting `{one}` (the keys are the serde names of FitSettings: hidden, activation, init, scaling, target_scaling, test_fraction, validation_fraction, precision, and [train] learning_rate, batch_size, epochs, seed, shuffle, gradient, optimizer, weight_decay, schedule, clip_norm, early_stopping, epsilon)"
+        ),
+        many => anyhow::bail!(
+            "unknown settings {} (the keys are the serde names of FitSettings; see gradlab train --help)",
+            many.iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// A TOML syntax error as one line: `line L, column C: message`.
+fn toml_error(text: &str, err: &toml::de::Error) -> anyhow::Error {
+    let message = err.message().trim().replace('\n', " ");
+    match err.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            anyhow::anyhow!("line {line}, column {column}: {message}")
+        }
+        None => anyhow::anyhow!("{message}"),
+    }
+}
+
+/// The short forms the command line uses, accepted in the file too:
+/// `init = "uniform:0.5"`, `optimizer = "adam"`, `schedule = "step:10:0.5"`,
+/// `early_stopping = true`; and a table that names an optimizer or schedule
+/// gets that one's defaults for the parameters it leaves out.
+fn expand_shorthands(table: &mut toml::Table) -> anyhow::Result<()> {
+    if let Some(toml::Value::String(text)) = table.get("init") {
+        let init = Init::parse(text)?;
+        table.insert("init".into(), to_value(&init)?);
+    }
+    let Some(toml::Value::Table(train)) = table.get_mut("train") else {
+        return Ok(());
+    };
+    if let Some(value) = train.get_mut("optimizer") {
+        complete_named(value, "train.optimizer", |name| {
+            to_value(&Optimizer::parse(name)?)
+        })?;
+    }
+    if let Some(value) = train.get_mut("schedule") {
+        complete_named(value, "train.schedule", |name| {
+            to_value(&Schedule::parse(name)?)
+        })?;
+    }
+    match train.get("early_stopping") {
+        Some(toml::Value::Boolean(true)) => {
+            train.insert(
+                "early_stopping".into(),
+                to_value(&EarlyStopping::default())?,
+            );
+        }
+        Some(toml::Value::Boolean(false)) => {
+            train.remove("early_stopping");
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// A string → the value `parse` gives for it; a table with a `name` →
+/// filled up with the defaults of that name (its own keys win).
+fn complete_named(
+    value: &mut toml::Value,
+    key: &str,
+    parse: impl Fn(&str) -> anyhow::Result<toml::Value>,
+) -> anyhow::Result<()> {
+    match value {
+        toml::Value::String(text) => *value = parse(text)?,
+        toml::Value::Table(table) => {
+            let Some(toml::Value::String(name)) = table.get("name") else {
+                anyhow::bail!("`{key}` needs a name, e.g. name = \"adam\"");
+            };
+            // Parse the bare name: step:K:G and the like are for strings only.
+            let name = name.split(':').next().unwrap_or_default().to_owned();
+            if let toml::Value::Table(defaults) = parse(&name)? {
+                for (k, v) in defaults {
+                    table.entry(k).or_insert(v);
+                }
+            }
+        }
+        _ => anyhow::bail!("`{key}` must be a name or a table with a name"),
+    }
+    Ok(())
+}
+
+fn to_value(value: &impl serde::Serialize) -> anyhow::Result<toml::Value> {
+    toml::Value::try_from(value).map_err(|err| anyhow::anyhow!("{err}"))
+}
+
+/// The dotted paths of the keys of `given` that `known` lacks.
+fn unknown_keys(given: &toml::Table, known: &toml::Table, prefix: &str, out: &mut Vec<String>) {
+    for (key, value) in given {
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match (value, known.get(key)) {
+            (_, None) => out.push(path),
+            (toml::Value::Table(inner), Some(toml::Value::Table(known_inner))) => {
+                unknown_keys(inner, known_inner, &path, out)
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The settings as TOML text, for `--config` files (and the README).
+#[allow(dead_code)] // used by the tests; kept as the inverse of config_from_str
+pub fn to_toml(settings: &FitSettings) -> anyhow::Result<String> {
+    toml::to_string(settings).map_err(|err| anyhow::anyhow!("{err}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_config_file_sets_values_and_keeps_the_defaults_of_the_rest() {
+        let settings = config_from_str(
+            r#"
+hidden = [32, 16]
+init = "uniform:0.3"
+[train]
+learning_rate = 0.01
+batch_size = "full"
+[train.optimizer]
+name = "adam"
+beta2 = 0.99
+[train.schedule]
+name = "step"
+every = 10
+"#,
+        )
+        .unwrap();
+        assert_eq!(settings.hidden, [32, 16]);
+        assert_eq!(settings.init, Init::Uniform { limit: 0.3 });
+        assert_eq!(settings.train.learning_rate, 0.01);
+        assert_eq!(settings.train.batch_size, BatchSize::Full);
+        assert_eq!(
+            settings.train.optimizer,
+            Optimizer::Adam {
+                beta1: 0.9,
+                beta2: 0.99,
+                epsilon: 1e-8
+            }
+        );
+        assert_eq!(
+            settings.train.schedule,
+            Schedule::Step {
+                every: 10,
+                gamma: 0.5
+            }
+        );
+        assert_eq!(settings.train.epochs, FitSettings::default().train.epochs);
+    }
+
+    #[test]
+    fn short_forms_and_round_trips() {
+        let settings = config_from_str(
+            "[train]\noptimizer = \"nesterov\"\nschedule = \"exponential:0.9\"\nearly_stopping = true\nclip_norm = 1.0\n",
+        )
+        .unwrap();
+        assert_eq!(
+            settings.train.optimizer,
+            Optimizer::Nesterov { momentum: 0.9 }
+        );
+        assert_eq!(
+            settings.train.early_stopping,
+            Some(EarlyStopping::default())
+        );
+        let text = to_toml(&settings).unwrap();
+        assert_eq!(config_from_str(&text).unwrap(), settings);
+        let defaults = to_toml(&FitSettings::default()).unwrap();
+        assert_eq!(config_from_str(&defaults).unwrap(), FitSettings::default());
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let err = config_from_str("hiden = [4]\n").unwrap_err().to_string();
+        assert!(err.contains("`hiden`"), "{err}");
+        let err = config_from_str("[train]\nlearning_rat = 0.1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`train.learning_rat`"), "{err}");
+        let err = config_from_str("[train.optimizer]\nname = \"adam\"\nmomentum = 0.9\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`train.optimizer.momentum`"), "{err}");
+        let err = config_from_str("[train.early_stopping]\npatience = 3\npatient = 4\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`train.early_stopping.patient`"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_say_where() {
+        let err = config_from_str("hidden = [32,\n").unwrap_err().to_string();
+        assert!(err.starts_with("line 1"), "{err}");
+        let err = config_from_str("[train]\noptimizer = \"adagrad\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("adagrad"), "{err}");
+        let err = config_from_str("[train]\nepochs = \"many\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`train.epochs`") && err.contains("many"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn flags_override_the_file_and_check_the_optimizer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "[train]\nepochs = 7\nlearning_rate = 0.2\n").unwrap();
+        let args = SettingsArgs {
+            config: Some(path),
+            lr: Some(0.3),
+            optimizer: Some(Optimizer::parse("momentum").unwrap()),
+            momentum: Some(0.5),
+            ..Default::default()
+        };
+        let settings = args.resolve().unwrap();
+        assert_eq!(settings.train.epochs, 7);
+        assert_eq!(settings.train.learning_rate, 0.3);
+        assert_eq!(
+            settings.train.optimizer,
+            Optimizer::Momentum { momentum: 0.5 }
+        );
+        let wrong = SettingsArgs {
+            beta1: Some(0.8),
+            ..Default::default()
+        };
+        let err = wrong.resolve().unwrap_err().to_string();
+        assert!(err.contains("--beta1") && err.contains("sgd"), "{err}");
+        let orphan = SettingsArgs {
+            patience: Some(3),
+            ..Default::default()
+        };
+        assert!(orphan
+            .resolve()
+            .unwrap_err()
+            .to_string()
+            .contains("--early-stopping"));
+    }
+}

@@ -17,6 +17,7 @@ mod progress;
 mod report;
 mod settings_args;
 mod start;
+mod start_args;
 
 use clap::{Parser, Subcommand};
 use output::Console;

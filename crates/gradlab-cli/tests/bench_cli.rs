@@ -2,18 +2,16 @@
 //! machine may be slow at any moment): only that the command runs, reports
 //! a positive rate, and refuses what it does not know.
 
+mod common;
+
+use common::stderr;
 use serde_json::Value;
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
+/// Runs `gradlab args…` in the current directory.
 fn gradlab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gradlab"))
-        .args(args)
-        .output()
-        .expect("the gradlab binary runs")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+    common::gradlab(Path::new("."), args)
 }
 
 #[test]

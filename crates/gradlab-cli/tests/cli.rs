@@ -1,24 +1,15 @@
 //! The `gradlab` binary end to end: each test runs the built executable in
 //! a temporary directory and checks its exit code, stdout and stderr.
 
+mod common;
+
+use common::{fever_dir, gradlab, ok, on_fever, stderr, stdout, FEVER_CSV};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use tempfile::TempDir;
-
-/// The shipped example data.
-const FEVER_CSV: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/fever.csv");
-
-/// Runs `gradlab args…` in `dir`.
-fn gradlab(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gradlab"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the gradlab binary runs")
-}
 
 /// Runs `gradlab args…` in `dir` with `input` on stdin.
 fn gradlab_with_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
@@ -39,25 +30,6 @@ fn gradlab_with_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
-}
-
-/// Asserts success and returns stdout.
-fn ok(output: Output) -> String {
-    assert!(
-        output.status.success(),
-        "exit {:?}\nstderr: {}",
-        output.status.code(),
-        stderr(&output)
-    );
-    stdout(&output)
-}
-
 /// Asserts a failure reported as exactly one line `error: …` on stderr,
 /// exit code 1, no panic, and that the line holds every one of `needles`.
 fn assert_one_line_error(output: &Output, needles: &[&str]) {
@@ -72,34 +44,11 @@ fn assert_one_line_error(output: &Output, needles: &[&str]) {
     }
 }
 
-/// A temporary directory holding `data.csv`: `rows` fever rows of seed 3.
-fn fever_dir(rows: usize) -> TempDir {
-    let dir = TempDir::new().unwrap();
-    let rows = rows.to_string();
-    ok(gradlab(
-        dir.path(),
-        &[
-            "generate", "fever", "--rows", &rows, "--seed", "3", "--out", "data.csv",
-        ],
-    ));
-    dir
-}
-
 /// A quick training run on `data.csv` (20 epochs), with extra arguments.
 fn train(dir: &Path, target: &str, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "train",
-        "--data",
-        "data.csv",
-        "--target",
-        target,
-        "--inputs",
-        "temp_c,dose_mg",
-        "--epochs",
-        "20",
-    ];
+    let mut args = vec!["--epochs", "20"];
     args.extend_from_slice(extra);
-    gradlab(dir, &args)
+    on_fever(dir, "train", target, &args)
 }
 
 fn keys(value: &Value) -> BTreeSet<String> {

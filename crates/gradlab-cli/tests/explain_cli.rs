@@ -2,35 +2,13 @@
 //! LaTeX for the 2-2-1 fever network, the single neuron, several rows, a
 //! model file, and one-line errors for bad row numbers.
 
+mod common;
+
+use common::{gradlab, ok, stderr, FEVER_CSV as FEVER};
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use tempfile::TempDir;
-
-/// The shipped fever data (5,000 rows).
-const FEVER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/fever.csv");
-
-fn gradlab(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gradlab"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the gradlab binary runs")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
-}
-
-fn ok(output: Output) -> String {
-    assert!(
-        output.status.success(),
-        "exit {:?}\nstderr: {}",
-        output.status.code(),
-        stderr(&output)
-    );
-    String::from_utf8(output.stdout).expect("stdout is UTF-8")
-}
 
 /// `gradlab explain --data fever.csv --target temp_2h_c --inputs temp_c,dose_mg <extra…>`.
 fn explain(extra: &[&str]) -> Output {

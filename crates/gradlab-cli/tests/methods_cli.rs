@@ -3,45 +3,13 @@
 //! file (`grad`) and the side-by-side comparison (`methods`). Each test runs
 //! the built executable in a temporary directory on small generated data.
 
+mod common;
+
+use common::{fever_dir, gradlab, ok, ok_json, on_fever, stderr, stdout};
 use safetensors::SafeTensors;
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
-use tempfile::TempDir;
-
-/// Runs `gradlab args…` in `dir`.
-fn gradlab(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gradlab"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the gradlab binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
-}
-
-/// Asserts success and returns stdout.
-fn ok(output: Output) -> String {
-    assert!(
-        output.status.success(),
-        "exit {:?}\nstderr: {}",
-        output.status.code(),
-        stderr(&output)
-    );
-    stdout(&output)
-}
-
-/// Asserts success and parses stdout as one JSON object.
-fn ok_json(output: Output) -> Value {
-    let text = ok(output);
-    serde_json::from_str(&text).unwrap_or_else(|err| panic!("{err}: {text}"))
-}
+use std::process::Output;
 
 /// Asserts exit code 1 with the last stderr line `error: …` (no panic),
 /// holding every one of `needles`; returns stderr.
@@ -55,34 +23,6 @@ fn assert_error(output: &Output, needles: &[&str]) -> String {
         assert!(last.contains(needle), "'{needle}' missing from: {err}");
     }
     err
-}
-
-/// A temporary directory holding `data.csv`: `rows` fever rows of seed 3.
-fn fever_dir(rows: usize) -> TempDir {
-    let dir = TempDir::new().unwrap();
-    let rows = rows.to_string();
-    ok(gradlab(
-        dir.path(),
-        &[
-            "generate", "fever", "--rows", &rows, "--seed", "3", "--out", "data.csv",
-        ],
-    ));
-    dir
-}
-
-/// `gradlab <command> --data data.csv --target <target> --inputs temp_c,dose_mg <extra…>`.
-fn on_fever(dir: &Path, command: &str, target: &str, extra: &[&str]) -> Output {
-    let mut args = vec![
-        command,
-        "--data",
-        "data.csv",
-        "--target",
-        target,
-        "--inputs",
-        "temp_c,dose_mg",
-    ];
-    args.extend_from_slice(extra);
-    gradlab(dir, &args)
 }
 
 fn f64_of(value: &Value) -> f64 {

@@ -2,39 +2,13 @@
 //! early stopping), `train --history` and `--plot`, and the commands
 //! `compare`, `landscape`, `minima` and `lecun`, on small generated fever data.
 
+mod common;
+
+use common::{fever_dir, gradlab, ok, on_fever, stderr};
 use serde_json::Value;
 use std::collections::HashSet;
 use std::path::Path;
-use std::process::{Command, Output};
-use tempfile::TempDir;
-
-/// Runs `gradlab args…` in `dir`.
-fn gradlab(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gradlab"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the gradlab binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
-}
-
-/// Asserts success and returns stdout.
-fn ok(output: Output) -> String {
-    assert!(
-        output.status.success(),
-        "exit {:?}\nstderr: {}",
-        output.status.code(),
-        stderr(&output)
-    );
-    stdout(&output)
-}
+use std::process::Output;
 
 /// Asserts a one-line error (exit 1) holding every one of `needles`.
 fn assert_error(output: &Output, needles: &[&str]) {
@@ -46,33 +20,6 @@ fn assert_error(output: &Output, needles: &[&str]) {
     for needle in needles {
         assert!(lines[0].contains(needle), "'{needle}' missing from: {err}");
     }
-}
-
-/// A temporary directory holding `data.csv`: 300 fever rows of seed 3.
-fn fever_dir() -> TempDir {
-    let dir = TempDir::new().unwrap();
-    ok(gradlab(
-        dir.path(),
-        &[
-            "generate", "fever", "--rows", "300", "--seed", "3", "--out", "data.csv",
-        ],
-    ));
-    dir
-}
-
-/// `command --data data.csv --target T --inputs temp_c,dose_mg extra…`.
-fn on_fever(dir: &Path, command: &str, target: &str, extra: &[&str]) -> Output {
-    let mut args = vec![
-        command,
-        "--data",
-        "data.csv",
-        "--target",
-        target,
-        "--inputs",
-        "temp_c,dose_mg",
-    ];
-    args.extend_from_slice(extra);
-    gradlab(dir, &args)
 }
 
 /// The settings stored in a model file, as `inspect --json` shows them.
@@ -123,7 +70,7 @@ fn assert_svg(path: &Path, text: &str) {
 
 #[test]
 fn every_optimizer_trains_and_is_stored_with_its_parameters() {
-    let dir = fever_dir();
+    let dir = fever_dir(300);
     for optimizer in ["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"] {
         let model = format!("{optimizer}.safetensors");
         let lr = if matches!(optimizer, "rmsprop" | "adam" | "adamw") {
@@ -195,7 +142,7 @@ fn every_optimizer_trains_and_is_stored_with_its_parameters() {
 
 #[test]
 fn a_config_file_sets_the_settings_and_flags_override_it() {
-    let dir = fever_dir();
+    let dir = fever_dir(300);
     std::fs::write(
         dir.path().join("settings.toml"),
         r#"hidden = [8, 4]
@@ -256,7 +203,7 @@ momentum = 0.8
 
 #[test]
 fn an_unknown_config_key_is_an_error_naming_it() {
-    let dir = fever_dir();
+    let dir = fever_dir(300);
     std::fs::write(
         dir.path().join("typo.toml"),
         "[train]\nlearning_rat = 0.1\n",
@@ -273,7 +220,7 @@ fn an_unknown_config_key_is_an_error_naming_it() {
 
 #[test]
 fn history_has_one_row_per_epoch_as_csv_and_json() {
-    let dir = fever_dir();
+    let dir = fever_dir(300);
     ok(on_fever(
         dir.path(),
         "train",
@@ -313,7 +260,7 @@ fn history_has_one_row_per_epoch_as_csv_and_json() {
 
 #[test]
 fn early_stopping_stops_early_and_the_history_says_so() {
-    let dir = fever_dir();
+    let dir = fever_dir(300);
     // No decrease of at least 10 counts as an improvement: the first epoch
     // stays the best, and training stops after `patience` more.
     let text = ok(on_fever(
@@ -354,7 +301,7 @@ fn early_stopping_stops_early_and_the_history_says_so() {
 
 #[test]
 fn train_plot_draws_loss_curves_and_the_input_plane() {
-    let dir = fever_dir();
+    let dir = fever_dir(300);
     let output = on_fever(
         dir.path(),
         "train",
@@ -388,7 +335,7 @@ fn train_plot_draws_loss_curves_and_the_input_plane() {
 
 #[test]
 fn compare_trains_each_variant_and_draws_three_pictures() {
-    let dir = fever_dir();
+    let dir = fever_dir(300);
     let text = ok(on_fever(
         dir.path(),
         "compare",
@@ -435,7 +382,7 @@ fn compare_trains_each_variant_and_draws_three_pictures() {
 
 #[test]
 fn landscape_draws_the_cost_around_a_model_with_paths() {
-    let dir = fever_dir();
+    let dir = fever_dir(300);
     ok(on_fever(
         dir.path(),
         "train",
@@ -502,7 +449,7 @@ fn landscape_draws_the_cost_around_a_model_with_paths() {
 
 #[test]
 fn minima_lists_the_minima_and_draws_their_histogram() {
-    let dir = fever_dir();
+    let dir = fever_dir(300);
     let text = ok(on_fever(
         dir.path(),
         "minima",
@@ -553,7 +500,7 @@ fn minima_lists_the_minima_and_draws_their_histogram() {
 
 #[test]
 fn lecun_prints_one_row_per_run() {
-    let dir = fever_dir();
+    let dir = fever_dir(300);
     let text = ok(on_fever(
         dir.path(),
         "lecun",

@@ -8,23 +8,21 @@
 //! weights, up to a network with 6 hidden layers of 1,000 neurons.
 
 use crate::output::{self, Console};
-use crate::parse::{self, HiddenLayers, ParamNames, Range, WeightCount};
+use crate::parse::{self, ParamNames, Range, WeightCount};
 use crate::progress::CountBar;
 use crate::report;
 use crate::start::{self, Start};
+use crate::start_args::StartArgs;
 use clap::Args;
-use gradlab::data::dataset::{Dataset, DatasetSpec, TaskChoice};
-use gradlab::data::scale::Scaling;
 use gradlab::element::Float;
 use gradlab::fit::FitSettings;
 use gradlab::methods::brute_force::{
     grid_points, log10_grid_points, measure_rate, search, BruteForceResult, BruteForceSettings,
     GridAxis, ParameterRef,
 };
-use gradlab::nn::activation::Activation;
 use gradlab::nn::init::Init;
 use gradlab::nn::network::{Architecture, Network};
-use gradlab::train::trainer::{evaluate_cost, Examples, TrainSettings};
+use gradlab::train::trainer::{evaluate_cost, Examples};
 use gradlab::Precision;
 use serde::Serialize;
 use std::io;
@@ -33,24 +31,14 @@ use std::sync::LazyLock;
 
 /// The defaults shown by `--help`, taken from the engine's `Default`s.
 struct DefaultTexts {
-    activation: String,
-    init: String,
-    scale: String,
-    test_fraction: String,
-    seed: String,
     range: String,
     step: String,
 }
 
 static DEFAULTS: LazyLock<DefaultTexts> = LazyLock::new(|| {
-    let fit = FitSettings::default();
+    let _fit = FitSettings::default();
     let axis = GridAxis::default();
     DefaultTexts {
-        activation: fit.activation.name().to_owned(),
-        init: fit.init.to_string(),
-        scale: parse::serde_name(&fit.scaling),
-        test_fraction: fit.test_fraction.to_string(),
-        seed: fit.train.seed.to_string(),
         range: format!("{},{}", axis.low, axis.high),
         step: axis.step.to_string(),
     }
@@ -61,53 +49,14 @@ const DEFAULT_HIDDEN: &str = "2";
 
 /// Arguments of `gradlab brute-force`.
 #[derive(Debug, Args)]
+#[command(mut_arg("hidden", |arg| arg.default_value(DEFAULT_HIDDEN)))]
 pub struct BruteForceArgs {
-    /// CSV file with a header row, or - for stdin.
-    #[arg(long, value_name = "FILE")]
-    data: PathBuf,
-    /// The column to predict (not with --model: the model knows it).
-    #[arg(
-        long,
-        value_name = "COL",
-        required_unless_present = "model",
-        conflicts_with = "model"
-    )]
-    target: Option<String>,
-    /// Input columns, comma-separated [default: every column but the target].
-    #[arg(
-        long,
-        value_name = "A,B",
-        value_delimiter = ',',
-        conflicts_with = "model"
-    )]
-    inputs: Option<Vec<String>>,
-    /// auto, regression or classification.
-    #[arg(long, value_name = "TASK", default_value = "auto", value_parser = parse::task, conflicts_with = "model")]
-    task: TaskChoice,
-    /// Hidden layer widths, input side first: 2, 32,16, or none.
-    #[arg(long, value_name = "WIDTHS", default_value = DEFAULT_HIDDEN, value_parser = parse::hidden, conflicts_with = "model")]
-    hidden: HiddenLayers,
-    /// Activation of the hidden layers.
-    #[arg(long, value_name = "NAME", default_value = DEFAULTS.activation.as_str(), value_parser = parse::activation, conflicts_with = "model")]
-    activation: Activation,
-    /// Initial weights (the weights not searched keep them).
-    #[arg(long, value_name = "SCHEME", default_value = DEFAULTS.init.as_str(), value_parser = parse::init, conflicts_with = "model")]
-    init: Init,
-    /// Scaling of the inputs (and of a regression target).
-    #[arg(long, value_name = "HOW", default_value = DEFAULTS.scale.as_str(), value_parser = parse::scaling, conflicts_with = "model")]
-    scale: Scaling,
-    /// Share of the rows held out (the search sees only the training rows).
-    #[arg(long, value_name = "F", allow_negative_numbers = true, default_value = DEFAULTS.test_fraction.as_str(), conflicts_with = "model")]
-    test_fraction: f64,
+    /// Where the network starts.
+    #[command(flatten)]
+    start: StartArgs,
     /// Element type: f32 or f64 [default: f32, or the model's with --model].
     #[arg(long, value_name = "TYPE", value_parser = parse::precision)]
     precision: Option<Precision>,
-    /// Seed of the split and the initial weights.
-    #[arg(long, value_name = "N", default_value = DEFAULTS.seed.as_str(), conflicts_with = "model")]
-    seed: u64,
-    /// Start from this model's weights, on all rows of --data.
-    #[arg(long, value_name = "FILE")]
-    model: Option<PathBuf>,
     /// Search the first K parameters (layers.0.weight row by row, layers.0.bias, layers.1.weight, …), or all.
     #[arg(long, value_name = "K", default_value = "1", value_parser = parse::weight_count, conflicts_with = "params")]
     weights: WeightCount,
@@ -154,22 +103,6 @@ impl BruteForceArgs {
             None => Ok(available_threads()),
         }
     }
-
-    fn fit_settings(&self, precision: Precision) -> FitSettings {
-        FitSettings {
-            hidden: self.hidden.0.clone(),
-            activation: self.activation,
-            init: self.init,
-            scaling: self.scale,
-            test_fraction: self.test_fraction,
-            precision,
-            train: TrainSettings {
-                seed: self.seed,
-                ..TrainSettings::default()
-            },
-            ..FitSettings::default()
-        }
-    }
 }
 
 /// The number of cores, as the default number of threads.
@@ -188,12 +121,17 @@ pub fn run(args: BruteForceArgs, console: &Console) -> anyhow::Result<()> {
         }
         super::check_out_directory(path, "grid")?;
     }
-    let model = args.model.as_deref().map(super::load_model).transpose()?;
+    let model = args
+        .start
+        .model
+        .as_deref()
+        .map(super::load_model)
+        .transpose()?;
     let precision = args
         .precision
         .or(model.as_ref().map(|m| m.info().precision))
         .unwrap_or_default();
-    let table = super::read_table(&args.data)?;
+    let table = super::read_table(&args.start.data)?;
     match precision {
         Precision::F32 => Search::<f32>::new(&args, model.as_ref(), &table)?.run(console),
         Precision::F64 => Search::<f64>::new(&args, model.as_ref(), &table)?.run(console),
@@ -213,25 +151,16 @@ impl<'a, T: Float> Search<'a, T> {
         model: Option<&gradlab::model::AnyModel>,
         table: &gradlab::data::csv::Table,
     ) -> anyhow::Result<Self> {
-        let start = match (model, &args.model) {
+        let start = match (model, &args.start.model) {
             (Some(model), Some(path)) => start::from_model::<T>(model, path, table)?,
             _ => {
-                let spec = DatasetSpec {
-                    target: args.target.clone().unwrap_or_default().trim().to_owned(),
-                    inputs: args
-                        .inputs
-                        .as_ref()
-                        .map(|names| names.iter().map(|n| n.trim().to_owned()).collect()),
-                    task: args.task,
-                };
-                let dataset = Dataset::from_table(table, &spec)
-                    .map_err(|err| super::train::with_inputs_hint(err, args.inputs.is_none()))?;
+                let dataset = args.start.dataset(table)?;
                 let precision = if T::BYTES == 8 {
                     Precision::F64
                 } else {
                     Precision::F32
                 };
-                let settings = args.fit_settings(precision);
+                let settings = args.start.fit_settings(precision);
                 start::from_settings::<T>(&dataset, &settings, table.source_name())?
             }
         };

@@ -16,12 +16,12 @@
 //! `json` (the engine's explanation as one object).
 
 use crate::output::Console;
-use crate::parse::{self, HiddenLayers};
+use crate::parse::{self};
 use crate::report;
+use crate::start_args::StartArgs;
 use clap::Args;
 use gradlab::data::csv::Table;
-use gradlab::data::dataset::{Dataset, DatasetSpec, TaskChoice};
-use gradlab::data::scale::{Scaler, Scaling};
+use gradlab::data::scale::Scaler;
 use gradlab::data::split::train_test_split;
 use gradlab::element::Float;
 use gradlab::fit::{prepare, FitSettings};
@@ -30,35 +30,20 @@ use gradlab::methods::explain::{
 };
 use gradlab::model::AnyModel;
 use gradlab::nn::activation::Activation;
-use gradlab::nn::init::Init;
 use gradlab::nn::loss::Loss;
 use gradlab::train::optimizer::Optimizer;
-use gradlab::train::trainer::TrainSettings;
 use gradlab::Precision;
 use serde::Serialize;
-use std::path::PathBuf;
 use std::sync::LazyLock;
 
 /// The defaults shown by `--help`, from the engine's `Default`s.
 struct DefaultTexts {
-    hidden: String,
-    activation: String,
-    init: String,
-    scale: String,
-    test_fraction: String,
-    seed: String,
     learning_rate: String,
 }
 
 static DEFAULTS: LazyLock<DefaultTexts> = LazyLock::new(|| {
-    let fit = FitSettings::default();
+    let _fit = FitSettings::default();
     DefaultTexts {
-        hidden: HiddenLayers(fit.hidden).to_string(),
-        activation: fit.activation.name().to_owned(),
-        init: fit.init.to_string(),
-        scale: parse::serde_name(&fit.scaling),
-        test_fraction: fit.test_fraction.to_string(),
-        seed: fit.train.seed.to_string(),
         learning_rate: UpdateSettings::default().learning_rate.to_string(),
     }
 });
@@ -99,49 +84,9 @@ fn row_number(text: &str) -> Result<usize, String> {
 /// Arguments of `gradlab explain`.
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// CSV file with a header row, or - for stdin.
-    #[arg(long, value_name = "FILE")]
-    data: PathBuf,
-    /// Explain this model's weights and scalers (else: the seeded start of `train`).
-    #[arg(long, value_name = "FILE")]
-    model: Option<PathBuf>,
-    /// The column to predict (not with --model: the model knows it).
-    #[arg(
-        long,
-        value_name = "COL",
-        required_unless_present = "model",
-        conflicts_with = "model"
-    )]
-    target: Option<String>,
-    /// Input columns, comma-separated [default: every column but the target].
-    #[arg(
-        long,
-        value_name = "A,B",
-        value_delimiter = ',',
-        conflicts_with = "model"
-    )]
-    inputs: Option<Vec<String>>,
-    /// auto, regression or classification.
-    #[arg(long, value_name = "TASK", default_value = "auto", value_parser = parse::task, conflicts_with = "model")]
-    task: TaskChoice,
-    /// Hidden layer widths, input side first: 2, 3,2, or none (a single layer of neurons).
-    #[arg(long, value_name = "WIDTHS", default_value = DEFAULTS.hidden.as_str(), value_parser = parse::hidden, conflicts_with = "model")]
-    hidden: HiddenLayers,
-    /// Activation of the hidden layers.
-    #[arg(long, value_name = "NAME", default_value = DEFAULTS.activation.as_str(), value_parser = parse::activation, conflicts_with = "model")]
-    activation: Activation,
-    /// Initial weights: xavier, he, lecun, uniform or uniform:A.
-    #[arg(long, value_name = "SCHEME", default_value = DEFAULTS.init.as_str(), value_parser = parse::init, conflicts_with = "model")]
-    init: Init,
-    /// Scaling of the inputs (and of a regression target), fitted on the training rows.
-    #[arg(long, value_name = "HOW", default_value = DEFAULTS.scale.as_str(), value_parser = parse::scaling, conflicts_with = "model")]
-    scale: Scaling,
-    /// Share of the rows held out (the scalers are fitted on the others).
-    #[arg(long, value_name = "F", allow_negative_numbers = true, default_value = DEFAULTS.test_fraction.as_str(), conflicts_with = "model")]
-    test_fraction: f64,
-    /// Seed of the split and the initial weights.
-    #[arg(long, value_name = "N", default_value = DEFAULTS.seed.as_str(), conflicts_with = "model")]
-    seed: u64,
+    /// Where the network starts.
+    #[command(flatten)]
+    start: StartArgs,
     /// Element type the numbers are computed in [default: the model's, else f32].
     #[arg(long, value_name = "TYPE", value_parser = parse::precision)]
     precision: Option<Precision>,
@@ -160,22 +105,6 @@ pub struct ExplainArgs {
 }
 
 impl ExplainArgs {
-    fn fit_settings(&self, precision: Precision) -> FitSettings {
-        FitSettings {
-            hidden: self.hidden.0.clone(),
-            activation: self.activation,
-            init: self.init,
-            scaling: self.scale,
-            test_fraction: self.test_fraction,
-            precision,
-            train: TrainSettings {
-                seed: self.seed,
-                ..TrainSettings::default()
-            },
-            ..FitSettings::default()
-        }
-    }
-
     fn update(&self) -> UpdateSettings {
         UpdateSettings {
             learning_rate: self.lr,
@@ -208,8 +137,9 @@ struct ExplainJson<'a> {
 /// Runs `gradlab explain`.
 pub fn run(args: ExplainArgs, console: &Console) -> anyhow::Result<()> {
     args.update().validate()?;
-    let table = super::read_table(&args.data)?;
+    let table = super::read_table(&args.start.data)?;
     let model = args
+        .start
         .model
         .as_ref()
         .map(|path| super::load_model(path))
@@ -277,7 +207,7 @@ fn explain_in<T: Float>(
                 AnyModel::F64(m) => m.network.convert::<T>(),
             };
             let explanation = explain(&network, &dataset, &rows, model.info(), &args.update())?;
-            let path = args.model.as_ref().map(|p| p.display().to_string());
+            let path = args.start.model.as_ref().map(|p| p.display().to_string());
             let context = Context {
                 data_rows: dataset.rows(),
                 weights: format!("the weights of {}", path.unwrap_or_default()),
@@ -291,18 +221,9 @@ fn explain_in<T: Float>(
             Ok((explanation, context))
         }
         None => {
-            let spec = DatasetSpec {
-                target: args.target.clone().unwrap_or_default().trim().to_owned(),
-                inputs: args
-                    .inputs
-                    .as_ref()
-                    .map(|names| names.iter().map(|n| n.trim().to_owned()).collect()),
-                task: args.task,
-            };
-            let dataset = Dataset::from_table(table, &spec)
-                .map_err(|err| super::train::with_inputs_hint(err, args.inputs.is_none()))?;
+            let dataset = args.start.dataset(table)?;
             let rows = chosen_rows(&args.rows, dataset.rows(), &source)?;
-            let settings = args.fit_settings(if T::BYTES == 8 {
+            let settings = args.start.fit_settings(if T::BYTES == 8 {
                 Precision::F64
             } else {
                 Precision::F32

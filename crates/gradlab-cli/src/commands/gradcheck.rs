@@ -12,46 +12,29 @@
 //! bug looks like — the check then fails and names that tensor.
 
 use crate::output::Console;
-use crate::parse::{self, HiddenLayers};
 use crate::report;
 use crate::start;
+use crate::start_args::StartArgs;
 use clap::Args;
-use gradlab::data::dataset::{Dataset, DatasetSpec, TaskChoice};
-use gradlab::data::scale::Scaling;
 use gradlab::fit::FitSettings;
 use gradlab::methods::brute_force::ParameterRef;
 use gradlab::methods::numerical::{
     compare_gradients, default_epsilon, numerical_gradient, GradientCheck, TensorCheck,
 };
-use gradlab::nn::activation::Activation;
-use gradlab::nn::init::Init;
 use gradlab::nn::network::{Gradients, Network, Workspace};
-use gradlab::train::trainer::{Examples, TrainSettings};
+use gradlab::train::trainer::Examples;
 use gradlab::Precision;
 use serde::Serialize;
-use std::path::PathBuf;
 use std::sync::LazyLock;
 
 /// The defaults shown by `--help`, from the engine's `Default`s.
 struct DefaultTexts {
-    hidden: String,
-    activation: String,
-    init: String,
-    scale: String,
-    test_fraction: String,
-    seed: String,
     epsilon: String,
 }
 
 static DEFAULTS: LazyLock<DefaultTexts> = LazyLock::new(|| {
-    let fit = FitSettings::default();
+    let _fit = FitSettings::default();
     DefaultTexts {
-        hidden: HiddenLayers(fit.hidden).to_string(),
-        activation: fit.activation.name().to_owned(),
-        init: fit.init.to_string(),
-        scale: parse::serde_name(&fit.scaling),
-        test_fraction: fit.test_fraction.to_string(),
-        seed: fit.train.seed.to_string(),
         epsilon: default_epsilon::<f64>().to_string(),
     }
 });
@@ -62,49 +45,9 @@ const CORRUPTION: f64 = 1e-3;
 /// Arguments of `gradlab gradcheck`.
 #[derive(Debug, Args)]
 pub struct GradcheckArgs {
-    /// CSV file with a header row, or - for stdin.
-    #[arg(long, value_name = "FILE")]
-    data: PathBuf,
-    /// Check this model's weights (converted to f64) on the first rows of --data.
-    #[arg(long, value_name = "FILE")]
-    model: Option<PathBuf>,
-    /// The column to predict (not with --model: the model knows it).
-    #[arg(
-        long,
-        value_name = "COL",
-        required_unless_present = "model",
-        conflicts_with = "model"
-    )]
-    target: Option<String>,
-    /// Input columns, comma-separated [default: every column but the target].
-    #[arg(
-        long,
-        value_name = "A,B",
-        value_delimiter = ',',
-        conflicts_with = "model"
-    )]
-    inputs: Option<Vec<String>>,
-    /// auto, regression or classification.
-    #[arg(long, value_name = "TASK", default_value = "auto", value_parser = parse::task, conflicts_with = "model")]
-    task: TaskChoice,
-    /// Hidden layer widths, input side first: 16, 32,16, or none.
-    #[arg(long, value_name = "WIDTHS", default_value = DEFAULTS.hidden.as_str(), value_parser = parse::hidden, conflicts_with = "model")]
-    hidden: HiddenLayers,
-    /// Activation of the hidden layers.
-    #[arg(long, value_name = "NAME", default_value = DEFAULTS.activation.as_str(), value_parser = parse::activation, conflicts_with = "model")]
-    activation: Activation,
-    /// Initial weights (the weights checked).
-    #[arg(long, value_name = "SCHEME", default_value = DEFAULTS.init.as_str(), value_parser = parse::init, conflicts_with = "model")]
-    init: Init,
-    /// Scaling of the inputs (and of a regression target).
-    #[arg(long, value_name = "HOW", default_value = DEFAULTS.scale.as_str(), value_parser = parse::scaling, conflicts_with = "model")]
-    scale: Scaling,
-    /// Share of the rows held out (the check uses training rows).
-    #[arg(long, value_name = "F", allow_negative_numbers = true, default_value = DEFAULTS.test_fraction.as_str(), conflicts_with = "model")]
-    test_fraction: f64,
-    /// Seed of the split and the initial weights.
-    #[arg(long, value_name = "N", default_value = DEFAULTS.seed.as_str(), conflicts_with = "model")]
-    seed: u64,
+    /// Where the network starts.
+    #[command(flatten)]
+    start: StartArgs,
     /// Rows in the batch the gradients are taken on.
     #[arg(long, value_name = "N", default_value = "64")]
     rows: usize,
@@ -136,22 +79,6 @@ impl GradcheckArgs {
         }
         Ok(())
     }
-
-    fn fit_settings(&self) -> FitSettings {
-        FitSettings {
-            hidden: self.hidden.0.clone(),
-            activation: self.activation,
-            init: self.init,
-            scaling: self.scale,
-            test_fraction: self.test_fraction,
-            precision: Precision::F64,
-            train: TrainSettings {
-                seed: self.seed,
-                ..TrainSettings::default()
-            },
-            ..FitSettings::default()
-        }
-    }
 }
 
 /// One tensor in the report: the engine's check and the worst element's name.
@@ -182,8 +109,8 @@ struct GradcheckJson<'a> {
 /// Runs `gradlab gradcheck`.
 pub fn run(args: GradcheckArgs, console: &Console) -> anyhow::Result<()> {
     args.validate()?;
-    let table = super::read_table(&args.data)?;
-    let (mut network, rows_note, weights_note, batch) = match &args.model {
+    let table = super::read_table(&args.start.data)?;
+    let (mut network, rows_note, weights_note, batch) = match &args.start.model {
         Some(path) => {
             let model = super::load_model(path)?;
             let start = start::from_model::<f64>(&model, path, &table)?;
@@ -192,18 +119,12 @@ pub fn run(args: GradcheckArgs, console: &Console) -> anyhow::Result<()> {
             (start.network, rows_note, start.weights_note, batch)
         }
         None => {
-            let spec = DatasetSpec {
-                target: args.target.clone().unwrap_or_default().trim().to_owned(),
-                inputs: args
-                    .inputs
-                    .as_ref()
-                    .map(|names| names.iter().map(|n| n.trim().to_owned()).collect()),
-                task: args.task,
-            };
-            let dataset = Dataset::from_table(&table, &spec)
-                .map_err(|err| super::train::with_inputs_hint(err, args.inputs.is_none()))?;
-            let start =
-                start::from_settings::<f64>(&dataset, &args.fit_settings(), table.source_name())?;
+            let dataset = args.start.dataset(&table)?;
+            let start = start::from_settings::<f64>(
+                &dataset,
+                &args.start.fit_settings(Precision::F64),
+                table.source_name(),
+            )?;
             let batch = start::head(&start.train, args.rows);
             let rows_note = format!(
                 "the first {} training rows of {}",

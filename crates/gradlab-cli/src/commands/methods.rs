@@ -18,8 +18,9 @@ use crate::output::Console;
 use crate::parse::{self, HiddenLayers, ParamNames, Range, WeightCount};
 use crate::report;
 use crate::start::{self, Start};
+use crate::start_args::{self, DEFAULTS};
 use clap::Args;
-use gradlab::data::dataset::{Dataset, DatasetSpec, TaskChoice};
+use gradlab::data::dataset::TaskChoice;
 use gradlab::data::scale::Scaling;
 use gradlab::element::Float;
 use gradlab::fit::FitSettings;
@@ -35,24 +36,16 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
-/// The defaults shown by `--help`, from the engine's `Default`s.
-struct DefaultTexts {
-    activation: String,
-    init: String,
-    scale: String,
-    test_fraction: String,
+/// The grid defaults shown by `--help`, from the engine's `Default`s (the
+/// start flags' defaults are `start_args::DEFAULTS`).
+struct GridDefaults {
     range: String,
     step: String,
 }
 
-static DEFAULTS: LazyLock<DefaultTexts> = LazyLock::new(|| {
-    let fit = FitSettings::default();
+static GRID_DEFAULTS: LazyLock<GridDefaults> = LazyLock::new(|| {
     let axis = GridAxis::default();
-    DefaultTexts {
-        activation: fit.activation.name().to_owned(),
-        init: fit.init.to_string(),
-        scale: parse::serde_name(&fit.scaling),
-        test_fraction: fit.test_fraction.to_string(),
+    GridDefaults {
         range: format!("{},{}", axis.low, axis.high),
         step: axis.step.to_string(),
     }
@@ -95,10 +88,10 @@ pub struct MethodsArgs {
     #[arg(long, value_name = "NAMES", value_parser = parse::param_names)]
     params: Option<ParamNames>,
     /// The values every searched weight takes: low,high.
-    #[arg(long, value_name = "LOW,HIGH", allow_hyphen_values = true, default_value = DEFAULTS.range.as_str(), value_parser = parse::range)]
+    #[arg(long, value_name = "LOW,HIGH", allow_hyphen_values = true, default_value = GRID_DEFAULTS.range.as_str(), value_parser = parse::range)]
     range: Range,
     /// Distance between neighbouring grid values.
-    #[arg(long, value_name = "STEP", default_value = DEFAULTS.step.as_str())]
+    #[arg(long, value_name = "STEP", default_value = GRID_DEFAULTS.step.as_str())]
     step: f64,
     /// Refuse a brute-force grid with more points than this.
     #[arg(long, value_name = "N", default_value = "1e9", value_parser = parse::count)]
@@ -237,16 +230,8 @@ pub fn run(args: MethodsArgs, console: &Console) -> anyhow::Result<()> {
     };
     settings.validate()?;
     let table = super::read_table(&args.data)?;
-    let spec = DatasetSpec {
-        target: args.target.trim().to_owned(),
-        inputs: args
-            .inputs
-            .as_ref()
-            .map(|names| names.iter().map(|n| n.trim().to_owned()).collect()),
-        task: args.task,
-    };
-    let dataset = Dataset::from_table(&table, &spec)
-        .map_err(|err| super::train::with_inputs_hint(err, args.inputs.is_none()))?;
+    let spec = start_args::dataset_spec(&args.target, &args.inputs, args.task);
+    let dataset = start_args::dataset(&table, &spec, args.inputs.is_none())?;
     console.note(format!(
         "comparing brute force, numerical gradient and backprop on {} ({} rows, {})…",
         table.source_name(),

@@ -8,8 +8,9 @@
 //! # Randomness
 //!
 //! One seed drives everything. The split uses it as given; the initial
-//! weights and the shuffling use seeds derived from it ([`derived_seed`]), so
-//! the three never share a random stream.
+//! weights (stream 1), the shuffling (stream 2) and the validation part of
+//! early stopping (stream 3) use seeds derived from it ([`derived_seed`]),
+//! so no two of them share a random stream.
 
 use crate::data::dataset::{Dataset, Target, Task};
 use crate::data::scale::Scaling;
@@ -123,7 +124,8 @@ pub struct FitOutcome {
     pub validation_rows: Vec<usize>,
 }
 
-/// A seed for a separate purpose (`stream` 1: weights, 2: shuffling),
+/// A seed for a separate purpose (`stream` 1: weights, 2: shuffling,
+/// 3: the validation part),
 /// derived from the user's seed by a SplitMix64 step.
 pub fn derived_seed(seed: u64, stream: u64) -> u64 {
     let mut z = seed.wrapping_add(stream.wrapping_mul(0x9E37_79B9_7F4A_7C15));

@@ -22,6 +22,7 @@
 //! - **between two minima**: d₁ = w_b − w_a, d₂ a filter-normalised
 //!   direction made orthogonal to it; the minima sit at (0, 0) and (1, 0).
 
+use crate::analysis::evenly_spaced;
 use crate::element::Float;
 use crate::error::{Error, Result};
 use crate::methods::brute_force::ParameterRef;
@@ -189,18 +190,8 @@ pub fn landscape<T: Float>(
     y_range: (f64, f64),
     resolution: usize,
 ) -> Result<Landscape> {
-    if resolution < 2 {
-        return Err(Error::setting(
-            "resolution",
-            format!("{resolution} (must be at least 2)"),
-        ));
-    }
-    let axis = |(low, high): (f64, f64)| -> Vec<f64> {
-        (0..resolution)
-            .map(|i| low + (high - low) * i as f64 / (resolution - 1) as f64)
-            .collect()
-    };
-    let (xs, ys) = (axis(x_range), axis(y_range));
+    let xs = evenly_spaced(x_range, resolution)?;
+    let ys = evenly_spaced(y_range, resolution)?;
     let mut probe = network.clone();
     let mut workspace = Workspace::new(network.architecture(), rows.len());
     let mut costs = Vec::with_capacity(resolution * resolution);

@@ -1,6 +1,7 @@
 //! What a two-input model predicts over the whole input plane: the
 //! decision regions of a classifier, the prediction surface of a regression.
 
+use crate::analysis::evenly_spaced;
 use crate::error::{Error, Result};
 use crate::matrix::Matrix;
 use crate::model::{AnyModel, Predictions};
@@ -35,18 +36,8 @@ pub fn prediction_grid(
             ),
         ));
     }
-    if resolution < 2 {
-        return Err(Error::setting(
-            "resolution",
-            format!("{resolution} (must be at least 2)"),
-        ));
-    }
-    let axis = |(low, high): (f64, f64)| -> Vec<f64> {
-        (0..resolution)
-            .map(|i| low + (high - low) * i as f64 / (resolution - 1) as f64)
-            .collect()
-    };
-    let (xs, ys) = (axis(x_range), axis(y_range));
+    let xs = evenly_spaced(x_range, resolution)?;
+    let ys = evenly_spaced(y_range, resolution)?;
     let points: Vec<f64> = ys
         .iter()
         .flat_map(|&y| xs.iter().flat_map(move |&x| [x, y]))

@@ -1,6 +1,7 @@
 //! Rendering a picture in memory (PNG buffer or SVG string) and writing it
 //! atomically; the title, text styles and legend placement every picture shares.
 
+use super::axis::Axis;
 use super::text::{self, Lettered};
 use super::Format;
 use anyhow::{anyhow, Context, Result};
@@ -148,6 +149,37 @@ fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>> {
         .context("could not encode the PNG image")?;
     writer.finish().context("could not encode the PNG image")?;
     Ok(bytes)
+}
+
+/// A chart over `x` × `y` without grid lines, its axes labelled with
+/// `x_desc` and `y_desc`: the frame of the heat map and of the class regions.
+pub(super) fn plane_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    x: &Axis,
+    y: &Axis,
+    x_desc: &str,
+    y_desc: &str,
+) -> Result<ChartContext<'a, DB, Cartesian2d<Axis, Axis>>> {
+    let mut chart = ChartBuilder::on(area)
+        .margin(10)
+        .x_label_area_size(55)
+        .y_label_area_size(75)
+        .build_cartesian_2d(x.coord(), y.coord())
+        .map_err(drawing_error)?;
+    let x_label = |value: &f64| x.label(*value);
+    let y_label = |value: &f64| y.label(*value);
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_label_formatter(&x_label)
+        .y_label_formatter(&y_label)
+        .label_style(text(TICK_SIZE))
+        .axis_desc_style(text(AXIS_LABEL_SIZE))
+        .draw()
+        .map_err(drawing_error)?;
+    Ok(chart)
 }
 
 #[cfg(test)]

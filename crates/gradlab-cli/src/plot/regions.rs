@@ -145,25 +145,8 @@ impl Prepared<'_> {
     }
 
     fn draw_map<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<()> {
-        let mut chart = ChartBuilder::on(area)
-            .margin(10)
-            .x_label_area_size(55)
-            .y_label_area_size(75)
-            .build_cartesian_2d(self.x.coord(), self.y.coord())
-            .map_err(drawing_error)?;
-        let x_label = |value: &f64| self.x.label(*value);
-        let y_label = |value: &f64| self.y.label(*value);
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .x_desc(self.regions.x_label.as_str())
-            .y_desc(self.regions.y_label.as_str())
-            .x_label_formatter(&x_label)
-            .y_label_formatter(&y_label)
-            .label_style(canvas::text(canvas::TICK_SIZE))
-            .axis_desc_style(canvas::text(canvas::AXIS_LABEL_SIZE))
-            .draw()
-            .map_err(drawing_error)?;
+        let (x_desc, y_desc) = (&self.regions.x_label, &self.regions.y_label);
+        let mut chart = canvas::plane_chart(area, &self.x, &self.y, x_desc, y_desc)?;
         chart.draw_series(self.cells()).map_err(drawing_error)?;
         chart
             .draw_series(

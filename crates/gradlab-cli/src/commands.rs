@@ -17,14 +17,8 @@ pub mod minima;
 pub mod predict;
 pub mod train;
 
-use gradlab::data::csv::{CsvOptions, Table};
 use gradlab::model::AnyModel;
 use std::path::Path;
-
-/// Reads the CSV file at `path` (`-`: stdin) with the default options.
-fn read_table(path: &Path) -> anyhow::Result<Table> {
-    Ok(Table::read_path(path, &CsvOptions::default())?)
-}
 
 /// Reads and validates the model file at `path`.
 fn load_model(path: &Path) -> anyhow::Result<AnyModel> {

@@ -2,22 +2,29 @@
 //! or `-` for stdout) or JSON (`.json`), written atomically.
 //!
 //! CSV columns: `epoch, train_cost, validation_cost, test_cost, test_metric,
-//! learning_rate, steps, seconds`; a value that was not measured (no
-//! validation part without early stopping) is an empty cell. The JSON file is
-//! an object: `metric` (what `test_metric` is: `rmse` in the target's units
-//! or `accuracy`), `epochs` (the records, with the CSV's keys and `null` for
-//! absent values), `best_epoch`, `stopped_early`, `steps`, `forward_passes`
-//! and `backward_passes`.
+//! learning_rate, steps`; a value that was not measured (no validation part
+//! without early stopping) is an empty cell. The JSON file is an object:
+//! `metric` (what `test_metric` is: `rmse` in the target's units or
+//! `accuracy`), `epochs` (the records, with the CSV's keys and `null` for
+//! absent values), `steps`, `forward_passes`, `backward_passes`,
+//! `best_epoch`, `stopped_early`, and `interrupted` (`{epoch, batch}`) when
+//! Ctrl-C stopped the run.
+//!
+//! The file holds no wall time, so that the same data, settings and seed
+//! give the same bytes on every run, as the model file does (Keras'
+//! `CSVLogger` has no time column either). The training time is in the
+//! report and in `train --json`'s `seconds`.
 
 use crate::output;
 use gradlab::data::dataset::Task;
+use gradlab::train::interrupt::Interruption;
 use gradlab::train::trainer::{EpochRecord, History};
 use serde::Serialize;
 use std::io::{self, Write};
 use std::path::Path;
 
 /// The CSV header.
-pub const COLUMNS: [&str; 8] = [
+pub const COLUMNS: [&str; 7] = [
     "epoch",
     "train_cost",
     "validation_cost",
@@ -25,7 +32,6 @@ pub const COLUMNS: [&str; 8] = [
     "test_metric",
     "learning_rate",
     "steps",
-    "seconds",
 ];
 
 /// How the history is written.
@@ -58,12 +64,62 @@ impl HistoryFormat {
     }
 }
 
-/// What the JSON file holds.
+/// What the JSON file holds (see the module doc).
 #[derive(Serialize)]
 struct HistoryJson<'a> {
     metric: &'static str,
-    #[serde(flatten)]
-    history: &'a History,
+    epochs: Vec<RecordJson>,
+    steps: u64,
+    forward_passes: u64,
+    backward_passes: u64,
+    best_epoch: Option<usize>,
+    stopped_early: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    interrupted: &'a Option<Interruption>,
+}
+
+/// One epoch of the JSON file: the CSV's columns.
+#[derive(Serialize)]
+struct RecordJson {
+    epoch: usize,
+    train_cost: f64,
+    validation_cost: Option<f64>,
+    test_cost: Option<f64>,
+    test_metric: Option<f64>,
+    learning_rate: f64,
+    steps: u64,
+}
+
+impl<'a> HistoryJson<'a> {
+    fn new(history: &'a History, task: Task) -> Self {
+        HistoryJson {
+            metric: match task {
+                Task::Regression => "rmse",
+                Task::Classification => "accuracy",
+            },
+            epochs: history.epochs.iter().map(RecordJson::new).collect(),
+            steps: history.steps,
+            forward_passes: history.forward_passes,
+            backward_passes: history.backward_passes,
+            best_epoch: history.best_epoch,
+            stopped_early: history.stopped_early,
+            interrupted: &history.interrupted,
+        }
+    }
+}
+
+impl RecordJson {
+    fn new(record: &EpochRecord) -> Self {
+        RecordJson {
+            epoch: record.epoch,
+            train_cost: record.train_cost,
+            validation_cost: record.validation_cost,
+            test_cost: record.test_cost,
+            test_metric: record.test_metric,
+            learning_rate: record.learning_rate,
+            steps: record.steps,
+        }
+    }
 }
 
 /// Writes `history` to `path` (see the module doc); `task` says what the
@@ -73,13 +129,7 @@ pub fn write(history: &History, task: Task, path: &Path) -> anyhow::Result<()> {
     output::write_to(path, |out| match format {
         HistoryFormat::Csv => write_csv(history, out),
         HistoryFormat::Json => {
-            let json = HistoryJson {
-                metric: match task {
-                    Task::Regression => "rmse",
-                    Task::Classification => "accuracy",
-                },
-                history,
-            };
+            let json = HistoryJson::new(history, task);
             serde_json::to_writer_pretty(&mut *out, &json).map_err(io::Error::from)?;
             writeln!(out)
         }
@@ -105,7 +155,6 @@ fn csv_row(record: &EpochRecord) -> String {
         optional(record.test_metric),
         record.learning_rate.to_string(),
         record.steps.to_string(),
-        record.seconds.to_string(),
     ]
     .join(",")
 }
@@ -114,9 +163,8 @@ fn csv_row(record: &EpochRecord) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn absent_values_are_empty_cells() {
-        let record = EpochRecord {
+    fn record() -> EpochRecord {
+        EpochRecord {
             epoch: 3,
             train_cost: 0.5,
             validation_cost: None,
@@ -125,8 +173,36 @@ mod tests {
             learning_rate: 0.05,
             steps: 375,
             seconds: 1.5,
+        }
+    }
+
+    #[test]
+    fn the_json_has_the_csv_columns_and_no_wall_time() {
+        let history = History {
+            epochs: vec![record()],
+            steps: 375,
+            forward_passes: 375,
+            backward_passes: 375,
+            ..History::default()
         };
-        assert_eq!(csv_row(&record), "3,0.5,,0.25,0.9,0.05,375,1.5");
+        let json =
+            serde_json::to_string(&HistoryJson::new(&history, Task::Classification)).unwrap();
+        assert_eq!(
+            json,
+            concat!(
+                r#"{"metric":"accuracy","epochs":[{"epoch":3,"train_cost":0.5,"validation_cost":null,"#,
+                r#""test_cost":0.25,"test_metric":0.9,"learning_rate":0.05,"steps":375}],"#,
+                r#""steps":375,"forward_passes":375,"backward_passes":375,"best_epoch":null,"#,
+                r#""stopped_early":false}"#
+            )
+        );
+    }
+
+    #[test]
+    fn absent_values_are_empty_cells() {
+        let record = record();
+        // No wall time: the 1.5 seconds are not written.
+        assert_eq!(csv_row(&record), "3,0.5,,0.25,0.9,0.05,375");
         assert_eq!(csv_row(&record).split(',').count(), COLUMNS.len());
     }
 

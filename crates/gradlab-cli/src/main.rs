@@ -5,7 +5,11 @@
 //! math: it reads arguments, calls the engine, and prints.
 //!
 //! Exit codes: 0 on success, 1 on an error (one line `error: …` on stderr),
-//! 2 on a usage error (clap's), 3 when training diverges.
+//! 2 on a usage error (clap's), 3 when training diverges, 130 when `train`
+//! was stopped by Ctrl-C.
+//!
+//! Global flags, accepted before or after the command: `--quiet` and
+//! `--threads N` (see [`Cli`]).
 
 mod commands;
 mod figures;
@@ -35,6 +39,12 @@ struct Cli {
     /// Print nothing on stderr but errors (no progress, no notes).
     #[arg(long, short, global = true)]
     quiet: bool,
+
+    /// Threads for large matrix products and the brute-force search
+    /// [default: 0, all cores]; trained models and histories come out the
+    /// same, byte for byte, with any count.
+    #[arg(long, global = true, value_name = "N")]
+    threads: Option<usize>,
 
     #[command(subcommand)]
     command: Command,
@@ -80,6 +90,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let console = Console::new(cli.quiet);
+    gradlab::matrix::set_threads(cli.threads.unwrap_or(0));
     let result = match cli.command {
         Command::Generate(args) => commands::generate::run(args, &console),
         Command::Train(args) => commands::train::run(args, &console),

@@ -8,6 +8,28 @@ use std::process::ExitCode;
 /// Exit code for a training run that diverged (the cost became non-finite).
 const EXIT_DIVERGED: u8 = 3;
 
+/// Exit code for a run stopped by Ctrl-C: 128 + SIGINT, as a shell reports
+/// a program that the signal ended.
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+/// A run that Ctrl-C stopped after it saved what it had. Not a failure, but
+/// the program did not run to its end: [`report_error`] prints the message
+/// as it is (no `error:`) and exits with [`EXIT_INTERRUPTED`].
+#[derive(Debug)]
+pub struct Interrupted {
+    /// What was stopped and what was saved, e.g. `interrupted at epoch 3,
+    /// step 7; saved …`.
+    pub message: String,
+}
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Interrupted {}
+
 /// The stderr side of a command: notes and progress, silenced by `--quiet`.
 #[derive(Debug, Clone, Copy)]
 pub struct Console {
@@ -61,7 +83,7 @@ pub fn write_to(
 fn one_line(err: &anyhow::Error) -> String {
     let mut message = String::new();
     for cause in err.chain() {
-        let text = cause.to_string();
+        let text = crate::settings_args::error_text(cause);
         if message.contains(&text) {
             continue;
         }
@@ -74,8 +96,9 @@ fn one_line(err: &anyhow::Error) -> String {
 }
 
 /// Prints `err` as one line on stderr and picks the exit code: 3 when
-/// training diverged, 1 otherwise. A closed stdout (`gradlab … | head`) is
-/// not an error worth a message.
+/// training diverged, 130 when Ctrl-C stopped it ([`Interrupted`]), 1
+/// otherwise. A closed stdout (`gradlab … | head`) is not an error worth a
+/// message.
 pub fn report_error(err: &anyhow::Error) -> ExitCode {
     let broken_pipe = err.chain().any(|cause| {
         cause
@@ -84,6 +107,10 @@ pub fn report_error(err: &anyhow::Error) -> ExitCode {
     });
     if broken_pipe {
         return ExitCode::SUCCESS;
+    }
+    if let Some(interrupted) = err.downcast_ref::<Interrupted>() {
+        eprintln!("{interrupted}");
+        return ExitCode::from(EXIT_INTERRUPTED);
     }
     eprintln!("error: {}", one_line(err));
     let diverged = err.chain().any(|cause| {

@@ -26,6 +26,7 @@ use gradlab::data::csv::{CsvOptions, Table};
 use gradlab::data::dataset::{Dataset, DatasetSpec, TaskChoice};
 use gradlab::data::scale::Scaling;
 use gradlab::fit::FitSettings;
+use gradlab::model::ModelInfo;
 use gradlab::nn::activation::Activation;
 use gradlab::nn::init::Init;
 use gradlab::train::early_stopping::EarlyStopping;
@@ -36,7 +37,118 @@ use gradlab::Precision;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
-/// The data flags: the CSV file, the target column, the inputs, the task.
+/// How to read the CSV file: the flags of every command that reads data
+/// (`train`, `compare`, `minima`, `lecun` through [`DataArgs`]; `explain`,
+/// `gradcheck`, `brute-force` through [`crate::start_args::StartArgs`]; and
+/// `eval`, `predict`, `grad`, `methods`, `landscape`).
+#[derive(Debug, Clone, Args)]
+pub struct CsvArgs {
+    /// The character between cells: one ASCII character such as ';' or '|',
+    /// or tab (also written \t).
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter, default_value = ",")]
+    pub delimiter: u8,
+    /// Numbers have a decimal comma (38,5), as European spreadsheets write
+    /// them; with --delimiter ';'. A '.' in a number is then refused, since
+    /// such files use it between thousands.
+    #[arg(long)]
+    pub decimal_comma: bool,
+}
+
+impl CsvArgs {
+    /// The engine's reading options.
+    pub fn options(&self) -> CsvOptions {
+        CsvOptions {
+            delimiter: self.delimiter,
+            decimal_comma: self.decimal_comma,
+        }
+    }
+
+    /// Reads the CSV file at `path` (`-`: stdin); errors get [`Self::hint`].
+    pub fn read(&self, path: &Path) -> anyhow::Result<Table> {
+        Table::read_path(path, &self.options()).map_err(|err| self.explained(err))
+    }
+
+    /// `err` with the hint of [`Self::hint`], if any, as one message.
+    pub fn explained(&self, err: gradlab::Error) -> anyhow::Error {
+        match self.hint(&err) {
+            Some(hint) => anyhow::anyhow!("{err} ({hint})"),
+            None => err.into(),
+        }
+    }
+
+    /// `err`, from matching a file to a saved model, with a hint: the
+    /// reading flags (as [`Self::hint`]), the model's input columns, or why
+    /// `eval` needs the target column.
+    pub fn explained_for_model(&self, err: gradlab::Error, info: &ModelInfo) -> anyhow::Error {
+        let hint = match &err {
+            _ if self.hint(&err).is_some() => self.hint(&err),
+            gradlab::Error::UnknownColumn { column, .. } if *column == info.target_column => Some(
+                "eval measures the model against its target column; predict needs no target"
+                    .to_owned(),
+            ),
+            gradlab::Error::UnknownColumn { .. } => Some(format!(
+                "the model's inputs: {}",
+                info.input_columns.join(", ")
+            )),
+            _ => None,
+        };
+        match hint {
+            Some(hint) => anyhow::anyhow!("{err} ({hint})"),
+            None => err.into(),
+        }
+    }
+
+    /// A hint naming the flags that would read the file right: a header of
+    /// one cell holding `;` or a tab, a number with a decimal comma.
+    pub fn hint(&self, err: &gradlab::Error) -> Option<String> {
+        use gradlab::error::CellProblem;
+        use gradlab::Error;
+        match err {
+            Error::UnknownColumn {
+                likely_delimiter: Some(delimiter),
+                ..
+            }
+            | Error::RaggedRow {
+                likely_delimiter: Some(delimiter),
+                ..
+            } => Some(match delimiter {
+                b'\t' => "the file looks tab-separated: try --delimiter tab".to_owned(),
+                _ => "the file looks semicolon-separated: try --delimiter ';' --decimal-comma"
+                    .to_owned(),
+            }),
+            Error::NotANumber {
+                problem: CellProblem::DecimalComma,
+                ..
+            } if self.delimiter != b',' => Some("try --decimal-comma".to_owned()),
+            _ => None,
+        }
+    }
+}
+
+/// `--delimiter`: one ASCII character, or `tab` / `\t` for a tab.
+fn parse_delimiter(text: &str) -> Result<u8, String> {
+    let byte = match text {
+        "tab" | "\\t" | "\t" => b'\t',
+        _ => match text.as_bytes() {
+            [byte] if byte.is_ascii() => *byte,
+            _ => {
+                return Err(format!(
+                    "'{text}' is not one ASCII character (e.g. ';', '|', or tab)"
+                ))
+            }
+        },
+    };
+    CsvOptions {
+        delimiter: byte,
+        decimal_comma: false,
+    }
+    .validate()
+    .map_err(|err| err.to_string())?;
+    Ok(byte)
+}
+
+/// The data flags: the CSV file and how to read it, the target column, the
+/// inputs, the task.
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Data")]
 pub struct DataArgs {
@@ -52,6 +164,8 @@ pub struct DataArgs {
     /// auto (numeric target: regression, text: classification), regression or classification.
     #[arg(long, value_name = "TASK", default_value = "auto", value_parser = parse::task)]
     pub task: TaskChoice,
+    #[command(flatten)]
+    pub csv: CsvArgs,
 }
 
 impl DataArgs {
@@ -69,11 +183,82 @@ impl DataArgs {
 
     /// Reads the file and picks the columns.
     pub fn load(&self) -> anyhow::Result<(Table, Dataset)> {
-        let table = Table::read_path(&self.data, &CsvOptions::default())?;
-        let dataset = Dataset::from_table(&table, &self.spec())
-            .map_err(|err| crate::commands::train::with_inputs_hint(err, self.inputs.is_none()))?;
+        let table = self.csv.read(&self.data)?;
+        let dataset =
+            Dataset::from_table(&table, &self.spec()).map_err(|err| self.explained(err))?;
         Ok((table, dataset))
     }
+
+    /// A dataset error with a hint naming the flag that helps: the reading
+    /// flags, `--task`, or `--inputs` (text in a column that is an input
+    /// only because the inputs default to every other column).
+    fn explained(&self, err: gradlab::Error) -> anyhow::Error {
+        use gradlab::error::CellProblem;
+        let target = self.target.trim();
+        match self.csv.hint(&err).or_else(|| self.task_hint(&err)) {
+            Some(hint) => anyhow::anyhow!("{err} ({hint})"),
+            None => {
+                let text_input = matches!(
+                    &err,
+                    gradlab::Error::NotANumber { column, problem: CellProblem::Text, .. }
+                        if column != target
+                );
+                crate::commands::train::with_inputs_hint(err, text_input && self.inputs.is_none())
+            }
+        }
+    }
+
+    /// `--task` hints: the task a target column looks made for, or
+    /// classification for text in a target taken as numbers.
+    fn task_hint(&self, err: &gradlab::Error) -> Option<String> {
+        use gradlab::error::CellProblem;
+        match err {
+            gradlab::Error::BadTarget {
+                suggested_task: Some(task),
+                ..
+            } => Some(format!("use --task {}", parse::serde_name(task))),
+            gradlab::Error::NotANumber {
+                column,
+                problem: CellProblem::Text,
+                ..
+            } if column == self.target.trim() && self.task == TaskChoice::Auto => Some(format!(
+                "if '{column}' holds classes, use --task classification"
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// The flag that sets each engine setting an [`gradlab::Error::InvalidSetting`]
+/// can name (the settings whose only source is one flag of this name or
+/// the `--config` key of the same meaning).
+const SETTING_FLAGS: [(&str, &str); 12] = [
+    ("learning rate", "--lr"),
+    ("batch size", "--batch-size"),
+    ("epochs", "--epochs"),
+    ("test fraction", "--test-fraction"),
+    ("validation fraction", "--validation-fraction"),
+    ("hidden", "--hidden"),
+    ("inputs", "--inputs"),
+    ("delimiter", "--delimiter"),
+    ("patience", "--patience"),
+    ("min delta", "--min-delta"),
+    ("clip norm", "--clip-norm"),
+    ("weight decay", "--weight-decay"),
+];
+
+/// An error's own message for the one-line report, with the flag named
+/// when it is an engine setting out of range: `invalid test fraction
+/// (--test-fraction): 1 data row cannot be split …`.
+pub fn error_text(cause: &(dyn std::error::Error + 'static)) -> String {
+    if let Some(gradlab::Error::InvalidSetting { setting, message }) =
+        cause.downcast_ref::<gradlab::Error>()
+    {
+        if let Some((_, flag)) = SETTING_FLAGS.iter().find(|(name, _)| name == setting) {
+            return format!("invalid {setting} ({flag}): {message}");
+        }
+    }
+    cause.to_string()
 }
 
 /// The help line of every settings flag, with the engine's default in it.

@@ -1,10 +1,12 @@
 //! The flags that say where a network starts, shared by `explain`,
-//! `gradcheck` and `brute-force`: the data and its columns, and either a
+//! `gradcheck` and `brute-force`: the data, how to read it (`--delimiter`,
+//! `--decimal-comma`) and its columns, and either a
 //! model file (`--model`) or the settings of the seeded start `train` would
 //! use (`--hidden`, `--activation`, `--init`, `--scale`, `--test-fraction`,
 //! `--seed`). `crate::start` turns them into a network and rows.
 
 use crate::parse::{self, HiddenLayers};
+use crate::settings_args::CsvArgs;
 use clap::Args;
 use gradlab::data::csv::Table;
 use gradlab::data::dataset::{Dataset, DatasetSpec, TaskChoice};
@@ -68,6 +70,8 @@ pub struct StartArgs {
     /// auto, regression or classification.
     #[arg(long, value_name = "TASK", default_value = "auto", value_parser = parse::task, conflicts_with = "model")]
     pub task: TaskChoice,
+    #[command(flatten)]
+    pub csv: CsvArgs,
     /// Hidden layer widths, input side first: 16, 32,16, or none (a single layer of neurons).
     #[arg(long, value_name = "WIDTHS", default_value = DEFAULTS.hidden.as_str(), value_parser = parse::hidden, conflicts_with = "model")]
     pub hidden: HiddenLayers,
@@ -89,6 +93,11 @@ pub struct StartArgs {
 }
 
 impl StartArgs {
+    /// Reads the --data file with the reading flags.
+    pub fn read(&self) -> anyhow::Result<Table> {
+        self.csv.read(&self.data)
+    }
+
     /// The columns to use, as the engine takes them (without --model).
     pub fn spec(&self) -> DatasetSpec {
         dataset_spec(
@@ -100,7 +109,7 @@ impl StartArgs {
 
     /// Picks the columns of `table` (without --model).
     pub fn dataset(&self, table: &Table) -> anyhow::Result<Dataset> {
-        dataset(table, &self.spec(), self.inputs.is_none())
+        dataset(table, &self.spec(), self.inputs.is_none(), &self.csv)
     }
 
     /// The settings of the seeded start, in `precision`.
@@ -132,13 +141,17 @@ pub fn dataset_spec(target: &str, inputs: &Option<Vec<String>>, task: TaskChoice
     }
 }
 
-/// Picks the columns of `table`, with the hint about --inputs on errors
-/// when the inputs were not given.
+/// Picks the columns of `table`. An error gets the hint of the reading
+/// flags `csv` (e.g. a decimal comma), else the hint about --inputs when
+/// the inputs were not given.
 pub fn dataset(
     table: &Table,
     spec: &DatasetSpec,
     inputs_defaulted: bool,
+    csv: &CsvArgs,
 ) -> anyhow::Result<Dataset> {
-    Dataset::from_table(table, spec)
-        .map_err(|err| crate::commands::train::with_inputs_hint(err, inputs_defaulted))
+    Dataset::from_table(table, spec).map_err(|err| match csv.hint(&err) {
+        Some(_) => csv.explained(err),
+        None => crate::commands::train::with_inputs_hint(err, inputs_defaulted),
+    })
 }

@@ -238,7 +238,7 @@ fn history_has_one_row_per_epoch_as_csv_and_json() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "epoch,train_cost,validation_cost,test_cost,test_metric,learning_rate,steps,seconds"
+        "epoch,train_cost,validation_cost,test_cost,test_metric,learning_rate,steps"
     );
     assert_eq!(lines.len(), 1 + 7, "{csv}");
     let third: Vec<&str> = lines[3].split(',').collect();

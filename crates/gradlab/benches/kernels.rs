@@ -6,6 +6,8 @@
 //!   uses (`x·Wᵀ` forward, `δᵀ·x` for ∂W, `δ·W` for ∂x). Throughput is
 //!   counted in FLOPs (2·m·k·n), shown by criterion as "elements".
 //! - `activation/…`: `Activation::forward` on 4096 f32 values.
+//! - `optimizer/…`: one `OptimizerState::step` (SGD, Adam) over the
+//!   large_cls network's 5,080,010 parameters. Throughput is in parameters.
 //! - `train_step/…`: one `Network::gradient` plus one SGD
 //!   `OptimizerState::step` on one batch of each workload (the batch is
 //!   gathered once, outside the timing). Throughput is in samples.
@@ -180,6 +182,40 @@ fn bench_activations(c: &mut Criterion) {
     group.finish();
 }
 
+fn bench_optimizer_steps(c: &mut Criterion) {
+    set_threads_from_env();
+    let workload = Workload::named("large_cls").expect("a reference workload");
+    let hidden = &workload.sizes[1..workload.sizes.len() - 1];
+    let architecture = Architecture::new(
+        workload.sizes[0],
+        hidden,
+        workload.activation,
+        *workload.sizes.last().expect("sizes"),
+        workload.loss,
+    );
+    let mut network = Network::<f32>::new(architecture, Init::Xavier, 0).expect("valid network");
+    let mut gradients = Gradients::zeros_like(&network);
+    for g in gradients.slices_mut() {
+        g.iter_mut()
+            .enumerate()
+            .for_each(|(i, g)| *g = (i % 7) as f32 * 1e-3);
+    }
+    let mut group = c.benchmark_group("optimizer");
+    group
+        .sample_size(20)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .throughput(Throughput::Elements(network.parameter_count() as u64));
+    for name in ["sgd", "adam"] {
+        let optimizer = Optimizer::parse(name).expect("a known optimizer");
+        let mut state = OptimizerState::new(optimizer, 0.0, &network).expect("valid optimizer");
+        group.bench_function(format!("{name} large_cls"), |bencher| {
+            bencher.iter(|| state.step(&mut network, black_box(&gradients), 1e-6))
+        });
+    }
+    group.finish();
+}
+
 fn bench_train_steps(c: &mut Criterion) {
     set_threads_from_env();
     let mut group = c.benchmark_group("train_step");
@@ -220,13 +256,19 @@ fn bench_train_steps(c: &mut Criterion) {
         group.bench_function(workload.name, |bencher| {
             bencher.iter(|| {
                 let cost = network.gradient(&x, &targets, &mut workspace, &mut gradients);
-                optimizer.step(&mut network, &gradients, workload.learning_rate);
-                black_box(cost)
+                let all_finite = optimizer.step(&mut network, &gradients, workload.learning_rate);
+                black_box((cost, all_finite))
             })
         });
     }
     group.finish();
 }
 
-criterion_group!(benches, bench_gemm, bench_activations, bench_train_steps);
+criterion_group!(
+    benches,
+    bench_gemm,
+    bench_activations,
+    bench_optimizer_steps,
+    bench_train_steps
+);
 criterion_main!(benches);

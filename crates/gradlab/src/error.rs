@@ -33,13 +33,15 @@ pub enum Error {
         source_name: String,
     },
 
-    /// The CSV text itself is malformed (bad quoting, invalid UTF-8, ...).
-    #[error("{source_name}: data row {row}: {message}")]
+    /// The CSV text itself is malformed (invalid UTF-8, ...).
+    #[error("{source_name}: {}: {message}", record_place(*row, *line))]
     CsvSyntax {
         /// File name (or `<stdin>`).
         source_name: String,
-        /// 1-based data row (the header is row 0).
+        /// 1-based data row (0 for the header).
         row: usize,
+        /// 1-based line of the file where the record starts, when known.
+        line: Option<usize>,
         /// What is wrong.
         message: String,
     },
@@ -55,21 +57,33 @@ pub enum Error {
 
     /// A data row has a different number of cells than the header.
     #[error(
-        "{source_name}: data row {row} has {found} cells, but the header has {expected} columns"
+        "{source_name}: {} has {}, but the header has {}",
+        RowPlace::new(*row, *line),
+        count(*found, "cell"),
+        count(*expected, "column")
     )]
     RaggedRow {
         /// File name (or `<stdin>`).
         source_name: String,
         /// 1-based data row.
         row: usize,
+        /// 1-based line of the file where the row starts, when known.
+        line: Option<usize>,
         /// Cells in the header.
         expected: usize,
         /// Cells in this row.
         found: usize,
+        /// The delimiter the file seems to use instead, when its header is
+        /// one cell holding `;` or a tab (see [`crate::data::csv::Table::likely_delimiter`]).
+        likely_delimiter: Option<u8>,
     },
 
     /// A column that was asked for does not exist.
-    #[error("{source_name}: no column named '{column}' (available: {})", available.join(", "))]
+    #[error(
+        "{source_name}: no column named '{column}'{} (available: {})",
+        suggestion.as_ref().map(|s| format!("; did you mean '{s}'?")).unwrap_or_default(),
+        available.join(", ")
+    )]
     UnknownColumn {
         /// File name (or `<stdin>`).
         source_name: String,
@@ -77,19 +91,31 @@ pub enum Error {
         column: String,
         /// The columns the file has.
         available: Vec<String>,
+        /// The available name nearest to `column`, if one is near enough.
+        suggestion: Option<String>,
+        /// As in [`Error::RaggedRow`].
+        likely_delimiter: Option<u8>,
     },
 
     /// A cell of a column that must be numeric is not a finite number.
-    #[error("{source_name}: data row {row}, column '{column}': '{text}' is not a finite number")]
+    #[error(
+        "{source_name}: {}, column '{column}': {}",
+        RowPlace::new(*row, *line),
+        problem.describe(text)
+    )]
     NotANumber {
         /// File name (or `<stdin>`).
         source_name: String,
         /// 1-based data row.
         row: usize,
+        /// 1-based line of the file where the row starts, when known.
+        line: Option<usize>,
         /// Column name.
         column: String,
-        /// The cell as written.
+        /// The cell as written (trimmed).
         text: String,
+        /// Why the cell is not a number.
+        problem: CellProblem,
     },
 
     /// The data cannot be used for the requested task.
@@ -99,6 +125,21 @@ pub enum Error {
         source_name: String,
         /// What is wrong.
         message: String,
+    },
+
+    /// The target column cannot serve the task: one class, too many
+    /// classes, text for a regression, a class the model never saw, ...
+    #[error("{source_name}: target column '{column}': {message}")]
+    BadTarget {
+        /// File name (or `<stdin>`).
+        source_name: String,
+        /// The target column.
+        column: String,
+        /// What is wrong, with the row when one row is to blame.
+        message: String,
+        /// The task the column looks made for, when asking for it would
+        /// help (a front end can turn this into a hint naming its option).
+        suggested_task: Option<crate::data::dataset::Task>,
     },
 
     /// A setting is out of range; `setting` is the name the user typed.
@@ -119,16 +160,121 @@ pub enum Error {
         message: String,
     },
 
-    /// Training produced a non-finite cost or weight.
-    #[error("training diverged at epoch {epoch}, batch {batch}: the cost became {cost}; lower the learning rate or scale the inputs")]
+    /// Training produced a non-finite cost or weight. The trainer stops at
+    /// that step and puts the last good weights back (those at the end of
+    /// epoch `epoch − 1`; the initial ones when `epoch` is 1), never the
+    /// non-finite ones.
+    #[error(
+        "training diverged at epoch {epoch}, batch {batch}: {cause} ({}); lower the learning rate or scale the inputs",
+        last_finite_cost_text(.last_finite_cost)
+    )]
     Diverged {
         /// 1-based epoch.
         epoch: usize,
         /// 1-based batch within the epoch.
         batch: usize,
-        /// The non-finite cost as text (`NaN`, `inf`).
-        cost: String,
+        /// What stopped being finite, as a phrase: `the cost became NaN`,
+        /// `layers.0.weight became inf in the update`.
+        cause: String,
+        /// The cost of the last batch whose cost was finite; `None` when the
+        /// very first step's cost was not.
+        last_finite_cost: Option<f64>,
+        /// The last good weights as a model, ready to save: attached by
+        /// [`crate::fit::fit`]. `None` from [`crate::train::trainer::train`],
+        /// which puts them back into the network it was given instead (as
+        /// [`std::io::IntoInnerError`] hands back its writer).
+        last_good: Option<Box<crate::model::AnyModel>>,
     },
+}
+
+/// Where a record sits in a CSV file: its 1-based data row (the header
+/// excluded, blank lines not counted) and, when known, the 1-based line of
+/// the file it starts on. Shown as `data row 3 (line 5)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RowPlace {
+    /// 1-based data row.
+    pub row: usize,
+    /// 1-based line of the file, if the rows came from a file.
+    pub line: Option<usize>,
+}
+
+impl RowPlace {
+    /// The place of data row `row` starting on `line`.
+    pub fn new(row: usize, line: Option<usize>) -> Self {
+        RowPlace { row, line }
+    }
+}
+
+impl std::fmt::Display for RowPlace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "data row {}", self.row)?;
+        match self.line {
+            Some(line) => write!(f, " (line {line})"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Why a cell that should hold a number does not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CellProblem {
+    /// The cell is empty (after trimming).
+    Empty,
+    /// A marker of a missing value: `NA`, `N/A`, `NaN`, `null`, `None`, ...
+    Missing,
+    /// `inf`, `-Infinity` and the like.
+    Infinite,
+    /// A number too large for an `f64`, such as `1e309`.
+    Overflow,
+    /// A number written with a decimal comma (`38,5`) while numbers are read
+    /// with a decimal point.
+    DecimalComma,
+    /// A `.` in a number while numbers are read with a decimal comma (a
+    /// thousands separator would be misread, so it is refused).
+    PointWithDecimalComma,
+    /// Any other text.
+    Text,
+}
+
+impl CellProblem {
+    /// The problem as words about the cell `text`.
+    pub fn describe(self, text: &str) -> String {
+        match self {
+            CellProblem::Empty => "empty cell (a missing value: fill or drop the row)".to_owned(),
+            CellProblem::Missing => {
+                format!("'{text}' marks a missing value (fill or drop the row)")
+            }
+            CellProblem::Infinite => format!("'{text}' is not a finite number"),
+            CellProblem::Overflow => {
+                format!("'{text}' is too large for a 64-bit float (it overflows to infinity)")
+            }
+            CellProblem::DecimalComma => {
+                format!("'{text}' is not a number: it has a decimal comma")
+            }
+            CellProblem::PointWithDecimalComma => format!(
+                "'{text}' has a '.', but numbers are read with a decimal comma (thousands separators are not supported)"
+            ),
+            CellProblem::Text => format!("'{text}' is not a number"),
+        }
+    }
+}
+
+/// `data row 3 (line 5)`, or `header (line 1)` for row 0.
+fn record_place(row: usize, line: Option<usize>) -> String {
+    match (row, line) {
+        (0, Some(line)) => format!("header (line {line})"),
+        (0, None) => "header".to_owned(),
+        _ => RowPlace::new(row, line).to_string(),
+    }
+}
+
+/// `1 cell`, `3 cells`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// The engine's result type.
@@ -149,5 +295,18 @@ impl Error {
             path: path.into(),
             cause,
         }
+    }
+}
+
+/// The parenthesis of [`Error::Diverged`]'s message.
+fn last_finite_cost_text(cost: &Option<f64>) -> String {
+    match cost {
+        Some(cost) if (1e-3..1e6).contains(&cost.abs()) => {
+            let rounded = format!("{cost:.4}");
+            let rounded = rounded.trim_end_matches('0').trim_end_matches('.');
+            format!("the last finite cost was {rounded}")
+        }
+        Some(cost) => format!("the last finite cost was {cost:.3e}"),
+        None => "already at the first step".to_owned(),
     }
 }

@@ -136,6 +136,11 @@ pub fn derived_seed(seed: u64, stream: u64) -> u64 {
 
 /// Splits, scales, trains and evaluates; `on_epoch` sees every epoch and
 /// may stop training early.
+///
+/// When training diverges, the [`Error::Diverged`] carries the last good
+/// weights as a model (`last_good`), ready to save. An interrupted run
+/// ([`TrainSettings::interrupt`]) is not an error: the outcome holds the
+/// model so far (early stopping's best, if on) and its metrics.
 pub fn fit(
     dataset: &Dataset,
     settings: &FitSettings,
@@ -144,14 +149,8 @@ pub fn fit(
     settings.validate()?;
     let split = train_test_split(dataset, settings.test_fraction, settings.train.seed)?;
     let (model, history, parts) = match settings.precision {
-        Precision::F32 => {
-            let (model, history, parts) = fit_in::<f32>(dataset, &split, settings, on_epoch)?;
-            (AnyModel::F32(model), history, parts)
-        }
-        Precision::F64 => {
-            let (model, history, parts) = fit_in::<f64>(dataset, &split, settings, on_epoch)?;
-            (AnyModel::F64(model), history, parts)
-        }
+        Precision::F32 => fit_in::<f32>(dataset, &split, settings, on_epoch, AnyModel::F32)?,
+        Precision::F64 => fit_in::<f64>(dataset, &split, settings, on_epoch, AnyModel::F64)?,
     };
     let train_metrics = model.evaluate(&dataset.subset(&parts.train))?;
     let test_metrics = model.evaluate(&dataset.subset(&split.test))?;
@@ -168,12 +167,14 @@ pub fn fit(
     })
 }
 
+/// [`fit`] in precision `T`; `wrap` makes the trained model an [`AnyModel`].
 fn fit_in<T: Float>(
     dataset: &Dataset,
     split: &Split,
     settings: &FitSettings,
     on_epoch: impl FnMut(&EpochRecord) -> Control,
-) -> Result<(Model<T>, History, TrainingRows)> {
+    wrap: fn(Model<T>) -> AnyModel,
+) -> Result<(AnyModel, History, TrainingRows)> {
     let mut prepared = prepare::<T>(dataset, split, settings)?;
     let metric = |network: &Network<T>| test_metric(&prepared.info, network, &prepared.test);
     let data = DataSets {
@@ -182,17 +183,41 @@ fn fit_in<T: Float>(
         test: Some(&prepared.test),
         test_metric: Some(&metric),
     };
-    let history = train(
+    let trained = train(
         &mut prepared.network,
         data,
         &prepared.train_settings,
         on_epoch,
-    )?;
+    );
     let model = Model {
         info: prepared.info,
         network: prepared.network,
     };
-    Ok((model, history, prepared.rows))
+    match trained {
+        Ok(history) => Ok((wrap(model), history, prepared.rows)),
+        Err(error) => Err(with_last_good(error, || wrap(model))),
+    }
+}
+
+/// Attaches the last good weights (which [`train`] put back into the
+/// network) to a divergence error; other errors pass unchanged.
+fn with_last_good(error: Error, model: impl FnOnce() -> AnyModel) -> Error {
+    match error {
+        Error::Diverged {
+            epoch,
+            batch,
+            cause,
+            last_finite_cost,
+            last_good: _,
+        } => Error::Diverged {
+            epoch,
+            batch,
+            cause,
+            last_finite_cost,
+            last_good: Some(Box::new(model())),
+        },
+        other => other,
+    }
 }
 
 /// The metric of `network` on `rows` that the history records after each
@@ -264,7 +289,7 @@ pub fn prepare<T: Float>(
 ) -> Result<Prepared<T>> {
     settings.validate()?;
     let rows = training_rows(dataset, split, settings)?;
-    let info = model_info(dataset, &rows.train, settings);
+    let info = model_info(dataset, &rows.train, settings)?;
     let train = examples::<T>(dataset, &rows.train, &info);
     let validation =
         (!rows.validation.is_empty()).then(|| examples::<T>(dataset, &rows.validation, &info));
@@ -328,20 +353,25 @@ pub fn architecture_for(dataset: &Dataset, settings: &FitSettings) -> Architectu
 }
 
 /// The metadata of the model `settings` will train on `dataset`: the
-/// architecture, and scalers fitted on the training rows only.
-fn model_info(dataset: &Dataset, train_rows: &[usize], settings: &FitSettings) -> ModelInfo {
+/// architecture, and scalers fitted on the training rows only (a column
+/// they cannot scale is an error naming it).
+fn model_info(
+    dataset: &Dataset,
+    train_rows: &[usize],
+    settings: &FitSettings,
+) -> Result<ModelInfo> {
     let train = dataset.subset(train_rows);
     let target_scaler = match &train.target {
         Target::Regression(values) => Some(
             settings
                 .target_scaling
                 .unwrap_or(settings.scaling)
-                .fit_column(values),
+                .fit_column_finite(values, &dataset.target_name)?,
         ),
         Target::Classification { .. } => None,
     };
     let architecture = architecture_for(dataset, settings);
-    ModelInfo {
+    Ok(ModelInfo {
         format_version: FORMAT_VERSION,
         task: dataset.task(),
         precision: settings.precision,
@@ -349,10 +379,12 @@ fn model_info(dataset: &Dataset, train_rows: &[usize], settings: &FitSettings) -
         input_columns: dataset.input_names.clone(),
         target_column: dataset.target_name.clone(),
         labels: dataset.labels().to_vec(),
-        input_scaler: settings.scaling.fit(&train.inputs),
+        input_scaler: settings
+            .scaling
+            .fit_finite(&train.inputs, &dataset.input_names)?,
         target_scaler,
         settings: settings.clone(),
-    }
+    })
 }
 
 /// The rows `rows` of `dataset`, scaled as `info` says, in precision `T`.
@@ -377,4 +409,69 @@ pub fn examples<T: Float>(dataset: &Dataset, rows: &[usize], info: &ModelInfo) -
         matches!(targets, Targets::Values(_))
     );
     Examples { inputs, targets }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::dataset::DatasetSpec;
+    use crate::data::fever;
+    use crate::train::trainer::BatchSize;
+
+    fn fever_regression(rows: usize) -> Dataset {
+        let spec = DatasetSpec {
+            target: "temp_2h_c".into(),
+            inputs: Some(vec!["temp_c".into(), "dose_mg".into()]),
+            ..Default::default()
+        };
+        Dataset::from_table(&fever::table(rows, 1), &spec).unwrap()
+    }
+
+    /// Batch gradient descent at η = 3 on the default 2-16-1 network: far
+    /// above the stable rate (0.2–0.5, README's compare section), it runs
+    /// some epochs and then overflows (`gradlab train … --lr 3 --batch-size
+    /// full` on data/fever.csv diverged in epoch 16).
+    fn too_fast(epochs: usize) -> FitSettings {
+        FitSettings {
+            train: TrainSettings {
+                learning_rate: 3.0,
+                batch_size: BatchSize::Full,
+                epochs,
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    fn network_of(model: &AnyModel) -> Network<f32> {
+        match model {
+            AnyModel::F32(model) => model.network.clone(),
+            AnyModel::F64(_) => panic!("the default precision is f32"),
+        }
+    }
+
+    #[test]
+    fn a_divergence_carries_the_last_good_model() {
+        let data = fever_regression(500);
+        let error = fit(&data, &too_fast(1000), |_| Control::Continue).unwrap_err();
+        let message = error.to_string();
+        let Error::Diverged {
+            epoch,
+            last_good: Some(last_good),
+            ..
+        } = error
+        else {
+            panic!("not a divergence with the model attached: {message}");
+        };
+        assert!(epoch > 2, "{message}");
+        let network = network_of(&last_good);
+        assert!(network.all_finite());
+        // The same fit stopped before the bad epoch ends with these weights.
+        let good = fit(&data, &too_fast(epoch - 1), |_| Control::Continue).unwrap();
+        assert_eq!(network, network_of(&good.model));
+        assert_eq!(
+            last_good.info().input_scaler,
+            good.model.info().input_scaler
+        );
+    }
 }

@@ -1,13 +1,13 @@
 //! A row-major dense matrix and the few operations backprop needs.
 //!
 //! Rows are samples, columns are features: a batch of `B` inputs with `n`
-//! features is a `B × n` matrix. The matrix product is faer's GEMM; everything
-//! else here is a plain loop.
+//! features is a `B × n` matrix. The matrix product is faer's GEMM, run on one
+//! thread per block of the output when it is big ([`gemm`]); everything else
+//! here is a plain loop.
 
 use crate::element::Float;
 use faer::linalg::matmul::matmul;
 use faer::{Accum, MatMut, MatRef, Par};
-use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
@@ -170,7 +170,9 @@ impl<T: Float> Matrix<T> {
 /// identity or the transpose. Panics when the shapes do not agree; shapes are
 /// the engine's business, never the user's.
 ///
-/// `out` must already have the shape of the product.
+/// `out` must already have the shape of the product. Products of at least
+/// `PARALLEL_WORK` multiply-adds are cut into one block per thread
+/// ([`set_threads`]); the result is the same bit for bit.
 pub fn gemm<T: Float>(
     out: &mut Matrix<T>,
     output: Output,
@@ -202,16 +204,58 @@ pub fn gemm<T: Float>(
         Output::Accumulate => Accum::Add,
     };
     let work = out.rows * out.cols * a_view.ncols();
-    matmul(
-        out.view_mut(),
-        accum,
-        a_view,
-        b_view,
-        T::one(),
-        parallelism(work),
-    );
-    clear_upper_avx_state();
+    gemm_in_blocks(out.view_mut(), accum, a_view, b_view, blocks(work));
 }
+
+/// `out (=|+=) a · b` cut into `blocks` blocks along the output's longer
+/// side, computed in parallel (rayon), each block a one-thread GEMM.
+///
+/// Cutting the output rather than letting the GEMM share out its inner
+/// loops keeps each thread on its own part of the larger operand (for a
+/// dense layer's forward product, its own half of the neurons' weights),
+/// needs no synchronisation inside the product, and, through rayon's work
+/// stealing, lets the calling thread compute a block itself when the other
+/// threads are busy. The blocks are disjoint and each is computed exactly
+/// as a whole product would compute it, so the result does not depend on
+/// the number of threads.
+fn gemm_in_blocks<T: Float>(
+    out: MatMut<'_, T>,
+    accum: Accum,
+    a: MatRef<'_, T>,
+    b: MatRef<'_, T>,
+    blocks: usize,
+) {
+    let (rows, cols) = (out.nrows(), out.ncols());
+    if blocks <= 1 || rows.max(cols) < 2 * BLOCK_ALIGN {
+        matmul(out, accum, a, b, T::one(), Par::Seq);
+        clear_upper_avx_state();
+        return;
+    }
+    let first_blocks = blocks / 2;
+    let side = rows.max(cols);
+    let cut = (side * first_blocks / blocks)
+        .next_multiple_of(BLOCK_ALIGN)
+        .min(side);
+    if rows >= cols {
+        let (top, bottom) = out.split_at_row_mut(cut);
+        let (a_top, a_bottom) = a.split_at_row(cut);
+        rayon::join(
+            || gemm_in_blocks(top, accum, a_top, b, first_blocks),
+            || gemm_in_blocks(bottom, accum, a_bottom, b, blocks - first_blocks),
+        );
+    } else {
+        let (left, right) = out.split_at_col_mut(cut);
+        let (b_left, b_right) = b.split_at_col(cut);
+        rayon::join(
+            || gemm_in_blocks(left, accum, a, b_left, first_blocks),
+            || gemm_in_blocks(right, accum, a, b_right, blocks - first_blocks),
+        );
+    }
+}
+
+/// Block boundaries fall on multiples of this many rows or columns: a whole
+/// number of the GEMM kernels' 16-lane vectors.
+const BLOCK_ALIGN: usize = 16;
 
 /// Threads a large matrix product may use (0: all the machine's cores).
 static THREADS: AtomicUsize = AtomicUsize::new(0);
@@ -220,8 +264,10 @@ static THREADS: AtomicUsize = AtomicUsize::new(0);
 /// handing work to other threads costs more than it saves.
 const PARALLEL_WORK: usize = 1 << 22;
 
-/// Sets how many threads a large matrix product may use; 0 means all cores.
-/// Small products always run on the calling thread.
+/// Sets how many threads a large matrix product (and an optimizer step over
+/// a big tensor, [`crate::train::optimizer`]) may use; 0 means all cores.
+/// Small products always run on the calling thread. The results are the
+/// same for every setting.
 pub fn set_threads(threads: usize) {
     THREADS.store(threads, Ordering::Relaxed);
 }
@@ -236,13 +282,13 @@ pub fn threads() -> usize {
     }
 }
 
-fn parallelism(work: usize) -> Par {
+/// Blocks a product of `work` multiply-adds is cut into: one per thread
+/// when it is big enough, else one.
+fn blocks(work: usize) -> usize {
     if work < PARALLEL_WORK {
-        return Par::Seq;
-    }
-    match threads() {
-        n if n > 1 => Par::Rayon(NonZeroUsize::new(n).expect("n > 1")),
-        _ => Par::Seq,
+        1
+    } else {
+        threads()
     }
 }
 
@@ -323,6 +369,32 @@ mod tests {
         );
         // a·aᵀ = [14, 32; 32, 77].
         assert_eq!(outer, m(&[vec![14.0, 32.0], vec![32.0, 77.0]]));
+    }
+
+    #[test]
+    fn a_product_cut_into_blocks_equals_the_whole_product_bit_for_bit() {
+        // Deterministic values in [−1, 1), so that rounding differs between
+        // summation orders and a changed order would show.
+        let filled = |rows: usize, cols: usize, seed: usize| {
+            let data = (0..rows * cols)
+                .map(|i| ((i * 7919 + seed * 104_729) % 2000) as f64 / 1000.0 - 1.0)
+                .collect();
+            Matrix::from_vec(rows, cols, data).unwrap()
+        };
+        // Taller than wide (cut into row blocks) and wider than tall (column
+        // blocks), overwritten and accumulated, in 2, 3 and 4 blocks.
+        for (m, k, n) in [(300, 70, 96), (96, 70, 300)] {
+            let (a, b) = (filled(m, k, 1), filled(k, n, 2));
+            for accum in [Accum::Replace, Accum::Add] {
+                let mut whole = filled(m, n, 3);
+                gemm_in_blocks(whole.view_mut(), accum, a.view(), b.view(), 1);
+                for blocks in 2..=4 {
+                    let mut cut = filled(m, n, 3);
+                    gemm_in_blocks(cut.view_mut(), accum, a.view(), b.view(), blocks);
+                    assert!(cut == whole, "{m}×{k}×{n}, {accum:?}, {blocks} blocks");
+                }
+            }
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! CSV columns — input names, scalers, class labels — and the settings it was
 //! trained with. This is what a model file holds.
 
-use crate::data::csv::Table;
+use crate::data::csv::{ColumnValues, Table};
 use crate::data::dataset::{inputs_from_table, Dataset, Target, Task};
 use crate::data::scale::Scaler;
 use crate::element::{Float, Precision};
@@ -11,11 +11,17 @@ use crate::fit::FitSettings;
 use crate::matrix::Matrix;
 use crate::metrics::{classification_metrics, regression_metrics, Metrics};
 use crate::model_file::gradient_to_bytes;
+use crate::nn::loss::Loss;
 use crate::nn::network::{Architecture, Gradients, Network, Workspace};
 use crate::train::trainer::Examples;
 use serde::{Deserialize, Serialize};
 
 /// The model file format version this build writes and reads.
+///
+/// Loading refuses a metadata key this build does not know (a corrupt
+/// key such as `iidden` must not fall back to a default), so any change to
+/// what is written, a new field included, needs a new version. A settings
+/// key that a file lacks is read as its default.
 pub const FORMAT_VERSION: u32 = 1;
 
 /// Everything about a model except its weights: the metadata of a model file.
@@ -45,7 +51,11 @@ pub struct ModelInfo {
 }
 
 impl ModelInfo {
-    /// Checks that the parts agree with each other (used when loading).
+    /// Checks that the parts agree with each other and could come from a
+    /// training run (used when loading and saving): an input named twice,
+    /// unnamed or named like the target, a class label given twice or
+    /// empty, invalid settings or settings that do not give this network
+    /// and these scalers are all errors saying what is wrong.
     pub fn check(&self) -> std::result::Result<(), String> {
         if self.format_version != FORMAT_VERSION {
             return Err(format!(
@@ -54,19 +64,41 @@ impl ModelInfo {
             ));
         }
         self.architecture.validate().map_err(|e| e.to_string())?;
-        let sizes = &self.architecture.sizes;
-        if self.input_columns.len() != sizes[0] {
+        self.check_columns()?;
+        self.check_task()?;
+        self.check_settings()
+    }
+
+    /// One named input per network input, none twice, none the target.
+    fn check_columns(&self) -> std::result::Result<(), String> {
+        let inputs = self.architecture.sizes[0];
+        if self.input_columns.len() != inputs {
             return Err(format!(
-                "{} input columns for a network with {} inputs",
-                self.input_columns.len(),
-                sizes[0]
+                "{} input columns for a network with {inputs} inputs",
+                self.input_columns.len()
+            ));
+        }
+        check_names("input column name", &self.input_columns)?;
+        if self.target_column.is_empty() {
+            return Err("the target column name is an empty string".into());
+        }
+        if self.input_columns.contains(&self.target_column) {
+            return Err(format!(
+                "the target column '{}' is also an input column",
+                self.target_column
             ));
         }
         self.input_scaler.check()?;
-        if self.input_scaler.columns() != sizes[0] {
+        if self.input_scaler.columns() != inputs {
             return Err("the input scaler does not match the inputs".into());
         }
-        let outputs = *sizes.last().expect("validated");
+        Ok(())
+    }
+
+    /// A regression model has one output and a target scaler; a classifier
+    /// one output per class label, each label named once.
+    fn check_task(&self) -> std::result::Result<(), String> {
+        let outputs = *self.architecture.sizes.last().expect("validated");
         match self.task {
             Task::Regression => {
                 let scaler = self.target_scaler.as_ref().ok_or("no target scaler")?;
@@ -88,10 +120,80 @@ impl ModelInfo {
                         self.labels.len()
                     ));
                 }
+                check_names("class label", &self.labels)?;
             }
         }
         Ok(())
     }
+
+    /// The stored settings are valid and are those the model was trained
+    /// with: its precision, its network for the task (as
+    /// [`crate::fit::architecture_for`] builds it) and its kinds of scaling.
+    fn check_settings(&self) -> std::result::Result<(), String> {
+        let settings = &self.settings;
+        settings
+            .validate()
+            .map_err(|e| format!("the stored training settings are invalid: {e}"))?;
+        if settings.precision != self.precision {
+            return Err(format!(
+                "the model is {} but its stored settings say {}",
+                self.precision.name(),
+                settings.precision.name()
+            ));
+        }
+        let sizes = &self.architecture.sizes;
+        let loss = match self.task {
+            Task::Regression => Loss::Mse,
+            Task::Classification => Loss::SoftmaxCrossEntropy,
+        };
+        let outputs = sizes[sizes.len() - 1];
+        let expected = Architecture::new(
+            sizes[0],
+            &settings.hidden,
+            settings.activation,
+            outputs,
+            loss,
+        );
+        if self.architecture != expected {
+            return Err(format!(
+                "the network is {}, but the stored settings give {expected}",
+                self.architecture
+            ));
+        }
+        let target_scaling = settings.target_scaling.unwrap_or(settings.scaling);
+        let scalers = [
+            ("input", Some(&self.input_scaler), settings.scaling),
+            ("target", self.target_scaler.as_ref(), target_scaling),
+        ];
+        for (which, scaler, scaling) in scalers {
+            if scaler.is_some_and(|scaler| scaler.scaling() != Some(scaling)) {
+                return Err(format!(
+                    "the {which} scaler is not the '{}' scaling the stored settings name",
+                    scaling.name()
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Each of `names` is a non-empty string that no other one equals; `what`
+/// says what they are in the error.
+fn check_names(what: &str, names: &[String]) -> std::result::Result<(), String> {
+    let mut seen = std::collections::HashMap::new();
+    for (position, name) in names.iter().enumerate() {
+        if name.is_empty() {
+            return Err(format!("{what} {} is an empty string", position + 1));
+        }
+        if let Some(first) = seen.insert(name.as_str(), position) {
+            return Err(format!(
+                "{what} '{name}' appears twice (positions {} and {})",
+                first + 1,
+                position + 1
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// What a model predicts for a batch of rows.
@@ -254,7 +356,9 @@ impl AnyModel {
     /// Predictions for the rows of `table`, whose columns are matched to the
     /// model's inputs by name (order and extra columns do not matter).
     pub fn predict_table(&self, table: &Table) -> Result<Predictions> {
-        let inputs = inputs_from_table(table, &self.info().input_columns)?;
+        let info = self.info();
+        table.check_columns(&info.input_columns, &[&info.target_column])?;
+        let inputs = inputs_from_table(table, &info.input_columns)?;
         Ok(self.predict(&inputs))
     }
 
@@ -282,16 +386,22 @@ impl AnyModel {
     }
 
     /// The labelled rows of `table` in the model's terms: its input columns
-    /// (by name) and its target column; class labels are mapped to the
-    /// model's, and a label the model never saw is an error naming it.
+    /// (by name, in any order; other columns are ignored) and its target
+    /// column. Class labels are mapped to the model's; a label the model
+    /// never saw, or a target column of the other task (text for a
+    /// regression model, numbers for a classifier of text labels), is
+    /// [`Error::BadTarget`] naming the row.
     pub fn dataset_from_table(&self, table: &Table) -> Result<Dataset> {
         let info = self.info();
+        table.check_columns(&info.input_columns, &[&info.target_column])?;
+        let inputs: Vec<&str> = info.input_columns.iter().map(String::as_str).collect();
+        table.check_columns(std::slice::from_ref(&info.target_column), &inputs)?;
         let inputs = inputs_from_table(table, &info.input_columns)?;
         let target = match info.task {
-            Task::Regression => Target::Regression(table.numeric(&info.target_column)?.to_vec()),
+            Task::Regression => Target::Regression(regression_truth(table, info)?),
             Task::Classification => Target::Classification {
                 labels: info.labels.clone(),
-                classes: class_indices(table, &info.target_column, &info.labels)?,
+                classes: class_indices(table, info)?,
             },
         };
         Ok(Dataset {
@@ -303,20 +413,72 @@ impl AnyModel {
     }
 }
 
-/// The index in `labels` of every cell of column `column`.
-fn class_indices(table: &Table, column: &str, labels: &[String]) -> Result<Vec<usize>> {
-    let cells = table.text(column)?;
+/// [`Error::BadTarget`] about the target column of `table` for `info`'s model.
+fn bad_target(table: &Table, info: &ModelInfo, message: String) -> Error {
+    Error::BadTarget {
+        source_name: table.source_name().to_owned(),
+        column: info.target_column.clone(),
+        message,
+        suggested_task: None,
+    }
+}
+
+/// The target column as numbers for a regression model; a text column with
+/// no number in it is the other task.
+fn regression_truth(table: &Table, info: &ModelInfo) -> Result<Vec<f64>> {
+    let column = &table.column(&info.target_column)?.values;
+    if let ColumnValues::Text(cells) = column {
+        let options = table.options();
+        if !cells.iter().any(|c| options.parse_number(c).is_ok()) {
+            let first = cells.iter().position(|c| !c.is_empty()).unwrap_or(0);
+            return Err(bad_target(
+                table,
+                info,
+                format!(
+                    "the model is a regression model (it predicts numbers), but the column holds text ('{}' in {})",
+                    cells.get(first).map_or("", String::as_str),
+                    table.place(first + 1)
+                ),
+            ));
+        }
+    }
+    Ok(table.numeric(&info.target_column)?.to_vec())
+}
+
+/// The index in the model's labels of every cell of the target column.
+fn class_indices(table: &Table, info: &ModelInfo) -> Result<Vec<usize>> {
+    let column = &table.column(&info.target_column)?.values;
+    let cells = table.text(&info.target_column)?;
+    let numeric_labels = info
+        .labels
+        .iter()
+        .any(|l| table.options().parse_number(l).is_ok());
+    if matches!(column, ColumnValues::Numeric { .. }) && !numeric_labels {
+        return Err(bad_target(
+            table,
+            info,
+            format!(
+                "the model is a classification model (classes: {}), but the column holds numbers ('{}' in {})",
+                info.labels.join(", "),
+                cells.first().map_or("", String::as_str),
+                table.place(1)
+            ),
+        ));
+    }
     cells
         .iter()
         .enumerate()
-        .map(|(row, cell)| {
-            labels.iter().position(|l| l == cell).ok_or_else(|| Error::BadData {
-                source_name: table.source_name().to_string(),
-                message: format!(
-                    "data row {}, column '{column}': class '{cell}' was not seen in training (known: {})",
-                    row + 1,
-                    labels.join(", ")
-                ),
+        .map(|(index, cell)| {
+            info.labels.iter().position(|l| l == cell).ok_or_else(|| {
+                bad_target(
+                    table,
+                    info,
+                    format!(
+                        "class '{cell}' in {} was never seen in training (known: {})",
+                        table.place(index + 1),
+                        info.labels.join(", ")
+                    ),
+                )
             })
         })
         .collect()

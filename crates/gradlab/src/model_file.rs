@@ -43,8 +43,10 @@
 //! than 8 bytes; a header longer than [`MAX_HEADER_BYTES`] or than the file
 //! (checked before anything of that size is allocated); a header that is not
 //! the UTF-8 text of a JSON object; a name given twice; no `gradlab`
-//! metadata; metadata of another format version or that does not describe a
-//! consistent model; a missing or unexpected tensor; a dtype other than the
+//! metadata; metadata of another format version, with a key gradlab does
+//! not know (a misspelt settings key would otherwise read as its default),
+//! or that does not describe a consistent model that a training run could
+//! have made ([`ModelInfo::check`]); a missing or unexpected tensor; a dtype other than the
 //! model's precision; a shape other than the architecture's; byte ranges
 //! that are out of range, overlap, or leave bytes unused; a weight that is
 //! not a finite number.
@@ -87,9 +89,30 @@ const METADATA_KEY: &str = "__metadata__";
 /// Writes `model` to `path` atomically (see [`crate::atomic_file`]): an
 /// existing file at `path` is replaced whole or left as it was. A missing
 /// directory is not created: it is an [`Error::Io`] naming `path`.
+///
+/// Nothing is written that would not load back as the same model: such a
+/// model (a weight or scaler number that is not finite, metadata that
+/// [`ModelInfo::check`] refuses) is [`Error::BadModelFile`] naming `path`.
 pub fn save(model: &AnyModel, path: &Path) -> Result<()> {
     let bytes = to_bytes(model);
+    check_reads_back(model, &bytes).map_err(|message| Error::BadModelFile {
+        path: path.to_path_buf(),
+        message: format!("not written, since it would not load back: {message}"),
+    })?;
     write_atomically(path, |out| out.write_all(&bytes))
+}
+
+/// Checks `model`'s metadata (before JSON turns a number that is not
+/// finite into `null`), then loads `bytes`, its file, and checks that the
+/// loaded model gives the same bytes (settings that are never written,
+/// such as `record_trajectory`, do not count).
+fn check_reads_back(model: &AnyModel, bytes: &[u8]) -> Result<(), String> {
+    model.info().check()?;
+    match decode(bytes) {
+        Ok(loaded) if to_bytes(&loaded) == bytes => Ok(()),
+        Ok(_) => Err("it would load as a different model".to_owned()),
+        Err(message) => Err(message),
+    }
 }
 
 /// Reads the model file at `path` and checks it (see the module doc).
@@ -102,7 +125,8 @@ pub fn load(path: &Path) -> Result<AnyModel> {
 }
 
 /// The bytes of `model`'s file, as [`save`] writes them. Deterministic: the
-/// same model always gives the same bytes.
+/// same model always gives the same bytes. Unlike [`save`], this does not
+/// check that they load back.
 pub fn to_bytes(model: &AnyModel) -> Vec<u8> {
     match model {
         AnyModel::F32(model) => encode(model),
@@ -290,6 +314,7 @@ fn model_info(metadata: Option<&[(String, String)]>) -> Result<ModelInfo, String
     let info: ModelInfo = serde_json::from_str(json).map_err(|e| {
         format!("the '{GRADLAB_KEY}' metadata is not a valid model description: {e}")
     })?;
+    check_known_keys(json, &info)?;
     info.check()
         .map_err(|e| format!("the '{GRADLAB_KEY}' metadata is inconsistent: {e}"))?;
     Ok(info)
@@ -307,6 +332,44 @@ fn check_format_version(json: &str) -> Result<(), String> {
             "format version {format_version} is not supported (this gradlab reads version {FORMAT_VERSION})"
         )),
         _ => Ok(()), // the full parse reports anything else
+    }
+}
+
+/// Refuses a key of the metadata `json` that reading it as `info` skipped
+/// over: one that writing `info` does not give. serde ignores unknown keys,
+/// and the settings read a missing key as its default, so a corrupt key
+/// (`iidden` for `hidden`) would otherwise load as the default value.
+fn check_known_keys(json: &str, info: &ModelInfo) -> Result<(), String> {
+    let written: serde_json::Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    let known = serde_json::to_value(info).expect("ModelInfo has no maps, so it always serialises");
+    match unknown_key(&written, &known) {
+        Some(key) => Err(format!(
+            "the '{GRADLAB_KEY}' metadata has a key this gradlab does not know: '{key}' \
+             (a corrupt file, or one written by another version)"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The path (`settings.train.iidden`) of the first key of `written` that
+/// `known` does not have, looking into objects and arrays.
+fn unknown_key(written: &serde_json::Value, known: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    match (written, known) {
+        (Value::Object(written), Value::Object(known)) => {
+            written
+                .iter()
+                .find_map(|(key, value)| match known.get(key) {
+                    None => Some(key.clone()),
+                    Some(known) => unknown_key(value, known).map(|inner| format!("{key}.{inner}")),
+                })
+        }
+        (Value::Array(written), Value::Array(known)) => written
+            .iter()
+            .zip(known)
+            .enumerate()
+            .find_map(|(i, (w, k))| unknown_key(w, k).map(|inner| format!("{i}.{inner}"))),
+        _ => None,
     }
 }
 

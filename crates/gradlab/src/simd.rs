@@ -43,6 +43,72 @@ pub fn zip_map<T: Copy>(values: &mut [T], other: &[T], f: impl Fn(T, T) -> T) {
     zip_map_plain(values, other, f);
 }
 
+/// `values[i] += add[i]`, then `output[i] = f(values[i])`, vectorised like
+/// [`map`]: a bias and an activation in one pass.
+#[inline]
+pub fn add_then_map<T: Copy + std::ops::Add<Output = T>>(
+    values: &mut [T],
+    add: &[T],
+    output: &mut [T],
+    f: impl Fn(T) -> T,
+) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        return unsafe { add_then_map_avx2(values, add, output, f) };
+    }
+    add_then_map_plain(values, add, output, f);
+}
+
+/// Whether `test(values[i])` holds for every i, vectorised like [`map`]:
+/// every element is tested (no early exit), so the loop has no branch.
+#[inline]
+pub fn all<T: Copy>(values: &[T], test: impl Fn(T) -> bool) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        return unsafe { all_avx2(values, test) };
+    }
+    all_plain(values, test)
+}
+
+/// `(values[i], state[i]) = f(values[i], other[i], state[i])` in place,
+/// vectorised like [`map`]: an update that keeps one running quantity per
+/// element (an optimizer's velocity, say). `state` is as long as `values`.
+#[inline]
+pub fn update_with_state<T: Copy>(
+    values: &mut [T],
+    other: &[T],
+    state: &mut [T],
+    f: impl Fn(T, T, T) -> (T, T),
+) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        return unsafe { update_with_state_avx2(values, other, state, f) };
+    }
+    update_with_state_plain(values, other, state, f);
+}
+
+/// `(values[i], first[i], second[i]) = f(values[i], other[i], first[i],
+/// second[i])` in place, vectorised like [`map`]: an update that keeps two
+/// running quantities per element (Adam's moments).
+#[inline]
+pub fn update_with_two_states<T: Copy>(
+    values: &mut [T],
+    other: &[T],
+    first: &mut [T],
+    second: &mut [T],
+    f: impl Fn(T, T, T, T) -> (T, T, T),
+) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        return unsafe { update_with_two_states_avx2(values, other, first, second, f) };
+    }
+    update_with_two_states_plain(values, other, first, second, f);
+}
+
 #[inline(always)]
 fn map_plain<T: Copy>(input: &[T], output: &mut [T], f: impl Fn(T) -> T) {
     for (out, &x) in output.iter_mut().zip(input) {
@@ -64,6 +130,60 @@ fn zip_map_plain<T: Copy>(values: &mut [T], other: &[T], f: impl Fn(T, T) -> T) 
     }
 }
 
+#[inline(always)]
+fn add_then_map_plain<T: Copy + std::ops::Add<Output = T>>(
+    values: &mut [T],
+    add: &[T],
+    output: &mut [T],
+    f: impl Fn(T) -> T,
+) {
+    for ((value, &b), out) in values.iter_mut().zip(add).zip(output.iter_mut()) {
+        *value = *value + b;
+        *out = f(*value);
+    }
+}
+
+#[inline(always)]
+fn all_plain<T: Copy>(values: &[T], test: impl Fn(T) -> bool) -> bool {
+    values.iter().fold(true, |all, &value| all & test(value))
+}
+
+#[inline(always)]
+fn update_with_state_plain<T: Copy>(
+    values: &mut [T],
+    other: &[T],
+    state: &mut [T],
+    f: impl Fn(T, T, T) -> (T, T),
+) {
+    assert_eq!(
+        values.len(),
+        state.len(),
+        "update_with_state: lengths differ"
+    );
+    for ((value, &y), s) in values.iter_mut().zip(other).zip(state.iter_mut()) {
+        (*value, *s) = f(*value, y, *s);
+    }
+}
+
+#[inline(always)]
+fn update_with_two_states_plain<T: Copy>(
+    values: &mut [T],
+    other: &[T],
+    first: &mut [T],
+    second: &mut [T],
+    f: impl Fn(T, T, T, T) -> (T, T, T),
+) {
+    let n = values.len();
+    assert!(
+        first.len() == n && second.len() == n,
+        "update_with_two_states: lengths differ"
+    );
+    let states = first.iter_mut().zip(second.iter_mut());
+    for ((value, &y), (s, t)) in values.iter_mut().zip(other).zip(states) {
+        (*value, *s, *t) = f(*value, y, *s, *t);
+    }
+}
+
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn map_avx2<T: Copy>(input: &[T], output: &mut [T], f: impl Fn(T) -> T) {
@@ -80,6 +200,46 @@ unsafe fn map_in_place_avx2<T: Copy>(values: &mut [T], f: impl Fn(T) -> T) {
 #[target_feature(enable = "avx2")]
 unsafe fn zip_map_avx2<T: Copy>(values: &mut [T], other: &[T], f: impl Fn(T, T) -> T) {
     zip_map_plain(values, other, f);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn add_then_map_avx2<T: Copy + std::ops::Add<Output = T>>(
+    values: &mut [T],
+    add: &[T],
+    output: &mut [T],
+    f: impl Fn(T) -> T,
+) {
+    add_then_map_plain(values, add, output, f);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn all_avx2<T: Copy>(values: &[T], test: impl Fn(T) -> bool) -> bool {
+    all_plain(values, test)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn update_with_state_avx2<T: Copy>(
+    values: &mut [T],
+    other: &[T],
+    state: &mut [T],
+    f: impl Fn(T, T, T) -> (T, T),
+) {
+    update_with_state_plain(values, other, state, f);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn update_with_two_states_avx2<T: Copy>(
+    values: &mut [T],
+    other: &[T],
+    first: &mut [T],
+    second: &mut [T],
+    f: impl Fn(T, T, T, T) -> (T, T, T),
+) {
+    update_with_two_states_plain(values, other, first, second, f);
 }
 
 /// tanh(x) for f32 as a rational function, branch-free so it vectorises.
@@ -150,5 +310,42 @@ mod tests {
         assert!(output.iter().zip(&input).all(|(o, i)| *o == 2.0 * i));
         zip_map(&mut output, &input, |o, i| o - i);
         assert_eq!(output, input);
+    }
+
+    #[test]
+    fn add_then_map_adds_then_applies_the_function() {
+        let add: Vec<f32> = (0..37).map(|i| i as f32).collect();
+        let mut values = vec![1.0f32; 37];
+        let mut output = vec![0.0f32; 37];
+        add_then_map(&mut values, &add, &mut output, |v| -v);
+        assert!((0..37).all(|i| values[i] == 1.0 + i as f32 && output[i] == -values[i]));
+    }
+
+    #[test]
+    fn all_tests_every_element() {
+        let mut values: Vec<f32> = (0..37).map(|i| i as f32).collect();
+        assert!(all(&values, |v| v.is_finite()));
+        values[36] = f32::INFINITY;
+        assert!(!all(&values, |v| v.is_finite()));
+        assert!(all(&[] as &[f32], |_| false));
+    }
+
+    #[test]
+    fn updates_with_state_write_every_element_and_its_state() {
+        let other: Vec<f32> = (0..37).map(|i| i as f32).collect();
+        let mut values = vec![1.0f32; 37];
+        let (mut first, mut second) = (vec![0.0f32; 37], vec![0.0f32; 37]);
+        // value ← value + y, state ← y: each element sees its own y.
+        update_with_state(&mut values, &other, &mut first, |v, y, _| (v + y, y));
+        assert!((0..37).all(|i| values[i] == 1.0 + i as f32 && first[i] == i as f32));
+        update_with_two_states(
+            &mut values,
+            &other,
+            &mut first,
+            &mut second,
+            |v, y, s, _| (v - y, s + y, 2.0 * y),
+        );
+        assert!(values.iter().all(|&v| v == 1.0));
+        assert!((0..37).all(|i| first[i] == 2.0 * i as f32 && second[i] == 2.0 * i as f32));
     }
 }

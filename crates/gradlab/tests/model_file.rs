@@ -3,7 +3,7 @@
 
 use gradlab::data::dataset::{Dataset, DatasetSpec};
 use gradlab::data::fever;
-use gradlab::data::scale::Scaling;
+use gradlab::data::scale::{Scaler, Scaling};
 use gradlab::fit::{fit, FitSettings};
 use gradlab::model::{AnyModel, Predictions};
 use gradlab::model_file::{self, from_bytes, load, save, to_bytes, MAX_HEADER_BYTES};
@@ -254,9 +254,15 @@ fn assert_refused(bytes: &[u8], word: &str) {
     assert!(message.contains(word), "message lacks '{word}': {message}");
 }
 
-/// Edits the `gradlab` metadata JSON of a valid file.
+/// Edits the `gradlab` metadata JSON of a valid file (the f32 regression
+/// model of [`valid_parts`]).
 fn with_info(edit: impl FnOnce(&mut Value)) -> Vec<u8> {
-    let (mut header, data) = valid_parts();
+    with_info_of(&to_bytes(&trained(REGRESSION, Precision::F32)), edit)
+}
+
+/// Edits the `gradlab` metadata JSON of the file `bytes`.
+fn with_info_of(bytes: &[u8], edit: impl FnOnce(&mut Value)) -> Vec<u8> {
+    let (mut header, data) = split(bytes);
     let text = header["__metadata__"]["gradlab"].as_str().unwrap();
     let mut info: Value = serde_json::from_str(text).unwrap();
     edit(&mut info);
@@ -386,8 +392,11 @@ fn wrong_shapes_and_dtypes_are_refused() {
     let mut edited = header.clone();
     edited["layers.0.bias"]["dtype"] = "F64".into();
     assert_refused(&assemble(&edited.to_string(), &data), "dtype F64");
-    // The metadata says f64, the tensors are F32.
-    let bytes = with_info(|info| info["precision"] = "f64".into());
+    // The metadata says f64 (its settings too), the tensors are F32.
+    let bytes = with_info(|info| {
+        info["precision"] = "f64".into();
+        info["settings"]["precision"] = "f64".into();
+    });
     assert_refused(&bytes, "dtype F32");
 }
 
@@ -479,9 +488,231 @@ fn other_format_versions_and_bad_metadata_are_refused() {
     );
     // A huge architecture must not be allocated: the data cannot hold it.
     let huge = with_info(|info| {
-        info["architecture"]["sizes"] = serde_json::json!([2, 4_000_000_000_000u64, 1])
+        info["architecture"]["sizes"] = serde_json::json!([2, 4_000_000_000_000u64, 1]);
+        info["settings"]["hidden"] = serde_json::json!([4_000_000_000_000u64]);
     });
     assert_refused(&huge, "shape");
+}
+
+// ------------------------------------------- metadata no training run gives
+
+/// Asserts that the metadata edit is refused as inconsistent with `message`.
+fn assert_inconsistent(bytes: &[u8], message: &str) {
+    assert_refused(
+        bytes,
+        &format!("the 'gradlab' metadata is inconsistent: {message}"),
+    );
+}
+
+/// Edits the metadata of the f32 classifier (labels elevated, fever, normal).
+fn with_classifier_info(edit: impl FnOnce(&mut Value)) -> Vec<u8> {
+    let bytes = small_valid_file();
+    let (header, _) = split(&bytes);
+    let info: Value =
+        serde_json::from_str(header["__metadata__"]["gradlab"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        info["labels"],
+        serde_json::json!(["elevated", "fever", "normal"])
+    );
+    with_info_of(&bytes, edit)
+}
+
+#[test]
+fn an_input_named_twice_is_refused() {
+    assert_inconsistent(
+        &with_info(|info| info["input_columns"] = serde_json::json!(["temp_c", "temp_c"])),
+        "input column name 'temp_c' appears twice (positions 1 and 2)",
+    );
+}
+
+#[test]
+fn an_empty_input_name_is_refused() {
+    assert_inconsistent(
+        &with_info(|info| info["input_columns"] = serde_json::json!(["temp_c", ""])),
+        "input column name 2 is an empty string",
+    );
+}
+
+#[test]
+fn an_input_named_like_the_target_is_refused() {
+    assert_inconsistent(
+        &with_info(|info| info["input_columns"] = serde_json::json!(["temp_2h_c", "dose_mg"])),
+        "the target column 'temp_2h_c' is also an input column",
+    );
+}
+
+#[test]
+fn an_empty_target_name_is_refused() {
+    assert_inconsistent(
+        &with_info(|info| info["target_column"] = "".into()),
+        "the target column name is an empty string",
+    );
+}
+
+#[test]
+fn a_class_label_given_twice_is_refused() {
+    let bytes = with_classifier_info(|info| {
+        info["labels"] = serde_json::json!(["elevated", "fever", "fever"])
+    });
+    assert_inconsistent(
+        &bytes,
+        "class label 'fever' appears twice (positions 2 and 3)",
+    );
+}
+
+#[test]
+fn an_empty_class_label_is_refused() {
+    let bytes =
+        with_classifier_info(|info| info["labels"] = serde_json::json!(["elevated", "", "normal"]));
+    assert_inconsistent(&bytes, "class label 2 is an empty string");
+}
+
+#[test]
+fn invalid_stored_settings_are_refused() {
+    assert_inconsistent(
+        &with_info(|info| info["settings"]["train"]["learning_rate"] = (-0.05).into()),
+        "the stored training settings are invalid: invalid learning rate: -0.05 (must be a positive number)",
+    );
+    assert_inconsistent(
+        &with_info(|info| info["settings"]["train"]["epochs"] = 0.into()),
+        "the stored training settings are invalid: invalid epochs: 0",
+    );
+    assert_inconsistent(
+        &with_info(|info| info["settings"]["test_fraction"] = 1.5.into()),
+        "the stored training settings are invalid: invalid test fraction: 1.5",
+    );
+}
+
+/// Renames `key` of the JSON object `object` to `new_key`.
+fn rename_key(object: &mut Value, key: &str, new_key: &str) {
+    let object = object.as_object_mut().unwrap();
+    let value = object.remove(key).unwrap();
+    object.insert(new_key.to_owned(), value);
+}
+
+/// A flipped bit in a key (`h` → `i`) made a settings key unknown, which
+/// serde skipped, and the setting read as its default.
+#[test]
+fn an_unknown_metadata_key_is_refused() {
+    let unknown = |key: &str| {
+        format!(
+            "the 'gradlab' metadata has a key this gradlab does not know: '{key}' \
+             (a corrupt file, or one written by another version)"
+        )
+    };
+    let flipped = with_info(|info| rename_key(&mut info["settings"], "hidden", "iidden"));
+    assert_refused(&flipped, &unknown("settings.iidden"));
+    let nested = with_info(|info| {
+        rename_key(
+            &mut info["settings"]["train"],
+            "learning_rate",
+            "learning_ratE",
+        )
+    });
+    assert_refused(&nested, &unknown("settings.train.learning_ratE"));
+    let in_the_scaler = with_info(|info| info["input_scaler"]["scale"] = 2.into());
+    assert_refused(&in_the_scaler, &unknown("input_scaler.scale"));
+    let at_the_top = with_info(|info| info["comment"] = "hello".into());
+    assert_refused(&at_the_top, &unknown("comment"));
+}
+
+/// The other side of refusing unknown keys: a settings key that a file
+/// lacks (one written before the setting existed) reads as its default.
+#[test]
+fn a_missing_settings_key_reads_as_its_default() {
+    let bytes = with_info(|info| {
+        info["settings"]
+            .as_object_mut()
+            .unwrap()
+            .remove("validation_fraction");
+    });
+    let model = from_bytes(&bytes, Path::new("older.safetensors")).unwrap();
+    assert_eq!(
+        model.info().settings.validation_fraction,
+        FitSettings::default().validation_fraction
+    );
+}
+
+#[test]
+fn settings_that_do_not_give_the_network_are_refused() {
+    assert_inconsistent(
+        &with_info(|info| info["settings"]["hidden"] = serde_json::json!([5])),
+        "the network is 2 → 4 tanh → 1, but the stored settings give 2 → 5 tanh → 1",
+    );
+    assert_inconsistent(
+        &with_info(|info| info["settings"]["activation"] = "relu".into()),
+        "the network is 2 → 4 tanh → 1, but the stored settings give 2 → 4 relu → 1",
+    );
+    // A regression network with the classifier's cost.
+    assert_inconsistent(
+        &with_info(|info| info["architecture"]["loss"] = "softmax-cross-entropy".into()),
+        "the network is 2 → 4 tanh → 1 softmax, but the stored settings give 2 → 4 tanh → 1",
+    );
+}
+
+#[test]
+fn a_precision_other_than_the_settings_is_refused() {
+    assert_inconsistent(
+        &with_info(|info| info["settings"]["precision"] = "f64".into()),
+        "the model is f32 but its stored settings say f64",
+    );
+}
+
+#[test]
+fn a_scaler_of_another_kind_than_the_settings_is_refused() {
+    assert_inconsistent(
+        &with_info(|info| info["settings"]["scaling"] = "minmax".into()),
+        "the input scaler is not the 'minmax' scaling the stored settings name",
+    );
+    assert_inconsistent(
+        &with_info(|info| info["settings"]["target_scaling"] = "minmax-symmetric".into()),
+        "the target scaler is not the 'minmax-symmetric' scaling the stored settings name",
+    );
+}
+
+// ------------------------------------------- never writing what cannot load
+
+/// A model whose file would not load back: `spoil` breaks its f32 form.
+fn spoiled(spoil: impl FnOnce(&mut gradlab::model::Model<f32>)) -> AnyModel {
+    let AnyModel::F32(mut model) = trained(REGRESSION, Precision::F32) else {
+        unreachable!("trained in f32")
+    };
+    spoil(&mut model);
+    AnyModel::F32(model)
+}
+
+#[test]
+fn a_model_that_would_not_load_back_is_not_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("model.safetensors");
+    std::fs::write(&path, b"old").unwrap();
+    let infinite_scaler = spoiled(|m| {
+        m.info.input_scaler = Scaler::Standard {
+            mean: vec![38.0, f64::INFINITY],
+            std: vec![1.0, 1.0],
+        }
+    });
+    let nan_weight = spoiled(|m| m.network.tensor_mut(2)[1] = f32::NAN);
+    let duplicate_input = spoiled(|m| m.info.input_columns[1] = "temp_c".into());
+    for (model, problem) in [
+        (infinite_scaler, "mean[1] is inf, not a finite number"),
+        (nan_weight, "tensor layers.1.weight holds NaN at index 1"),
+        (duplicate_input, "input column name 'temp_c' appears twice"),
+    ] {
+        match save(&model, &path) {
+            Err(Error::BadModelFile { path: p, message }) => {
+                assert_eq!(p, path);
+                assert!(
+                    message.starts_with("not written, since it would not load back: "),
+                    "{message}"
+                );
+                assert!(message.contains(problem), "{message}");
+            }
+            other => panic!("{problem}: {other:?}"),
+        }
+        assert_eq!(std::fs::read(&path).unwrap(), b"old");
+        assert_eq!(directory_entries(dir.path()), ["model.safetensors"]);
+    }
 }
 
 #[test]

@@ -1,12 +1,15 @@
-//! `gradlab bench [--json] [--threads N] [--workload NAME] [--repeat R]`:
-//! times the reference workloads of DESIGN.md §6 (`gradlab::bench`) and
-//! prints samples per second; for `large_cls` also the achieved GFLOP/s
-//! against the machine's f32 peak, measured in the same run with a loop of
-//! fused multiply-adds on as many threads.
+//! `gradlab bench [--json] [--threads N] [--workload NAME] [--repeat R]`
+//! (`--threads` is the global flag): times the reference workloads of
+//! DESIGN.md §6 (`gradlab::bench`) and prints samples per second; for
+//! `large_cls` also the achieved GFLOP/s against the machine's f32 peak,
+//! measured in the same run with a loop of fused multiply-adds on as many
+//! threads.
 //!
-//! Each workload is trained `--repeat` times and the median reported. The
-//! peak is measured once before each `large_cls` run, so that the two see
-//! the same machine (other programs may be running), and its median kept.
+//! Each workload is trained `--repeat` times and the median reported; each
+//! run times one `train` call after an untimed one-step warm-up (what is
+//! timed exactly: `gradlab::bench`). The peak is measured once before each
+//! `large_cls` run, so that the two see the same machine (other programs may
+//! be running), and its median kept.
 
 use crate::output::Console;
 use crate::report;
@@ -24,9 +27,6 @@ pub struct BenchArgs {
     /// Print one JSON object on stdout instead of the text report.
     #[arg(long)]
     json: bool,
-    /// Threads of the large matrix products [default: the number of cores].
-    #[arg(long, value_name = "N")]
-    threads: Option<usize>,
     /// Run only this workload: tiny_reg, tiny_cls or large_cls [default: all].
     #[arg(long, value_name = "NAME")]
     workload: Option<String>,
@@ -76,11 +76,7 @@ pub fn run(args: BenchArgs, console: &Console) -> anyhow::Result<()> {
     if args.repeat == 0 {
         anyhow::bail!("invalid repeat: 0 (must be at least 1)");
     }
-    match args.threads {
-        Some(0) => anyhow::bail!("invalid threads: 0 (must be at least 1)"),
-        Some(n) => gradlab::matrix::set_threads(n),
-        None => gradlab::matrix::set_threads(0),
-    }
+    // The global `--threads` has set it (all cores by default).
     let threads = gradlab::matrix::threads();
     console.note(format!(
         "gradlab bench: {} workload(s), {} run(s) each, {threads} thread(s), f32",

@@ -72,9 +72,6 @@ pub struct BruteForceArgs {
     /// Refuse a grid with more points than this (nothing is run).
     #[arg(long, value_name = "N", default_value = "1e9", value_parser = parse::count)]
     max_evals: u64,
-    /// Worker threads [default: the number of cores].
-    #[arg(long, value_name = "N")]
-    threads: Option<usize>,
     /// Write the cost at every grid point as CSV (1 or 2 weights), or - for stdout.
     #[arg(long, value_name = "FILE")]
     grid_out: Option<PathBuf>,
@@ -95,26 +92,18 @@ impl BruteForceArgs {
             step: self.step,
         }
     }
-
-    fn threads(&self) -> anyhow::Result<usize> {
-        match self.threads {
-            Some(0) => anyhow::bail!("invalid threads: 0 (must be at least 1)"),
-            Some(n) => Ok(n),
-            None => Ok(available_threads()),
-        }
-    }
 }
 
-/// The number of cores, as the default number of threads.
+/// The worker threads of a search: the global `--threads` (all cores when
+/// it is 0 or absent).
 pub fn available_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    gradlab::matrix::threads()
 }
 
 /// Runs `gradlab brute-force`.
 pub fn run(args: BruteForceArgs, console: &Console) -> anyhow::Result<()> {
     let axis = args.axis();
     axis.validate()?;
-    args.threads()?;
     if let Some(path) = &args.grid_out {
         if output::is_dash(path) && args.json {
             anyhow::bail!("--grid-out - and --json both want stdout; give --grid-out a file name");
@@ -131,7 +120,7 @@ pub fn run(args: BruteForceArgs, console: &Console) -> anyhow::Result<()> {
         .precision
         .or(model.as_ref().map(|m| m.info().precision))
         .unwrap_or_default();
-    let table = super::read_table(&args.start.data)?;
+    let table = args.start.read()?;
     match precision {
         Precision::F32 => Search::<f32>::new(&args, model.as_ref(), &table)?.run(console),
         Precision::F64 => Search::<f64>::new(&args, model.as_ref(), &table)?.run(console),
@@ -184,7 +173,7 @@ impl<'a, T: Float> Search<'a, T> {
         let settings = BruteForceSettings {
             parameters,
             axis: args.axis(),
-            threads: args.threads()?,
+            threads: available_threads(),
             max_evaluations: args.max_evals,
         };
         Ok(Search {

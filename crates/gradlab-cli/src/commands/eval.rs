@@ -1,9 +1,15 @@
 //! `gradlab eval --model M --data FILE [--json]`: a saved model's metrics
 //! on labelled data, with the same names and JSON keys as `train`.
+//!
+//! The model's columns are found by name: their order in the file does not
+//! matter, and other columns are ignored with a note naming them. A missing
+//! column, a class the model never saw, or a target column of the other
+//! task is an error naming it.
 
 use crate::output::Console;
 use crate::parse;
 use crate::report::{self, MetricsColumn};
+use crate::settings_args::CsvArgs;
 use clap::Args;
 use gradlab::data::csv::Table;
 use gradlab::data::dataset::Task;
@@ -24,6 +30,8 @@ pub struct EvalArgs {
     /// Print one JSON object on stdout instead of the text report.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    csv: CsvArgs,
 }
 
 /// What `eval --json` prints; `metrics` has the keys of `train --json`'s
@@ -40,9 +48,11 @@ struct EvalJson<'a> {
 /// Runs `gradlab eval`.
 pub fn run(args: EvalArgs, console: &Console) -> anyhow::Result<()> {
     let model = super::load_model(&args.model)?;
-    let table = super::read_table(&args.data)?;
+    let table = args.csv.read(&args.data)?;
+    let dataset = model
+        .dataset_from_table(&table)
+        .map_err(|err| args.csv.explained_for_model(err, model.info()))?;
     note_unused_columns(console, &table, model.info());
-    let dataset = model.dataset_from_table(&table)?;
     let metrics = model.evaluate(&dataset)?;
     if args.json {
         report::print_json(&EvalJson {

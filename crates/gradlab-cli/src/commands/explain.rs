@@ -137,7 +137,7 @@ struct ExplainJson<'a> {
 /// Runs `gradlab explain`.
 pub fn run(args: ExplainArgs, console: &Console) -> anyhow::Result<()> {
     args.update().validate()?;
-    let table = super::read_table(&args.start.data)?;
+    let table = args.start.read()?;
     let model = args
         .start
         .model

@@ -9,6 +9,7 @@
 
 use crate::output::Console;
 use crate::report;
+use crate::settings_args::CsvArgs;
 use clap::Args;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -22,6 +23,8 @@ pub struct GradArgs {
     /// CSV with the model's input columns and its target column, or - for stdin.
     #[arg(long, value_name = "FILE")]
     data: PathBuf,
+    #[command(flatten)]
+    csv: CsvArgs,
     /// Where to write the gradient (.safetensors).
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
@@ -54,8 +57,10 @@ struct GradJson {
 pub fn run(args: GradArgs, console: &Console) -> anyhow::Result<()> {
     check_out_path(&args.out)?;
     let model = super::load_model(&args.model)?;
-    let table = super::read_table(&args.data)?;
-    let dataset = model.dataset_from_table(&table)?;
+    let table = args.csv.read(&args.data)?;
+    let dataset = model
+        .dataset_from_table(&table)
+        .map_err(|err| args.csv.explained(err))?;
     let gradient = model.gradient_report(&dataset);
     crate::output::write_to(&args.out, |out| out.write_all(&gradient.bytes))?;
     let cost = gradient.cost;

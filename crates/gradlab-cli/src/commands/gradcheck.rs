@@ -109,7 +109,7 @@ struct GradcheckJson<'a> {
 /// Runs `gradlab gradcheck`.
 pub fn run(args: GradcheckArgs, console: &Console) -> anyhow::Result<()> {
     args.validate()?;
-    let table = super::read_table(&args.start.data)?;
+    let table = args.start.read()?;
     let (mut network, rows_note, weights_note, batch) = match &args.start.model {
         Some(path) => {
             let model = super::load_model(path)?;

@@ -24,6 +24,7 @@ use crate::output::Console;
 use crate::parse::{self, ParamNames};
 use crate::plot::{self, Grid, HeatMap, Series};
 use crate::report;
+use crate::settings_args::CsvArgs;
 use crate::start;
 use clap::Args;
 use gradlab::analysis::landscape::{landscape, Landscape, Plane};
@@ -52,6 +53,8 @@ pub struct LandscapeArgs {
     /// off again with the model's seed).
     #[arg(long, value_name = "FILE")]
     data: PathBuf,
+    #[command(flatten)]
+    csv: CsvArgs,
     /// The plane of these two weights, e.g. layers.0.weight[0,0],layers.1.weight[0,0].
     #[arg(long, value_name = "A,B", value_parser = parse::param_names, conflicts_with_all = ["random", "between"])]
     params: Option<ParamNames>,
@@ -163,8 +166,10 @@ pub fn run(args: LandscapeArgs, console: &Console) -> anyhow::Result<()> {
         .map(|list| list.iter().map(|t| trajectory_spec(t)).collect())
         .transpose()?;
     let model = super::load_model(&args.model)?;
-    let table = super::read_table(&args.data)?;
-    let dataset = model.dataset_from_table(&table)?;
+    let table = args.csv.read(&args.data)?;
+    let dataset = model
+        .dataset_from_table(&table)
+        .map_err(|err| args.csv.explained(err))?;
     let job = Job {
         args: &args,
         optimizers,

@@ -17,6 +17,7 @@ use super::brute_force::available_threads;
 use crate::output::Console;
 use crate::parse::{self, HiddenLayers, ParamNames, Range, WeightCount};
 use crate::report;
+use crate::settings_args::CsvArgs;
 use crate::start::{self, Start};
 use crate::start_args::{self, DEFAULTS};
 use clap::Args;
@@ -66,6 +67,8 @@ pub struct MethodsArgs {
     /// auto, regression or classification.
     #[arg(long, value_name = "TASK", default_value = "auto", value_parser = parse::task)]
     task: TaskChoice,
+    #[command(flatten)]
+    csv: CsvArgs,
     /// Hidden layer widths, input side first: 2, 32,16, or none.
     #[arg(long, value_name = "WIDTHS", default_value = "2", value_parser = parse::hidden)]
     hidden: HiddenLayers,
@@ -96,9 +99,6 @@ pub struct MethodsArgs {
     /// Refuse a brute-force grid with more points than this.
     #[arg(long, value_name = "N", default_value = "1e9", value_parser = parse::count)]
     max_evals: u64,
-    /// Threads of the brute-force search [default: the number of cores].
-    #[arg(long, value_name = "N")]
-    threads: Option<usize>,
     /// Steps of batch gradient descent for both descents.
     #[arg(long, value_name = "N", default_value = "100")]
     steps: usize,
@@ -192,11 +192,7 @@ pub fn run(args: MethodsArgs, console: &Console) -> anyhow::Result<()> {
         step: args.step,
     };
     axis.validate()?;
-    let threads = match args.threads {
-        Some(0) => anyhow::bail!("invalid threads: 0 (must be at least 1)"),
-        Some(n) => n,
-        None => available_threads(),
-    };
+    let threads = available_threads();
     if args.steps == 0 {
         anyhow::bail!("invalid steps: 0 (must be at least 1)");
     }
@@ -229,9 +225,9 @@ pub fn run(args: MethodsArgs, console: &Console) -> anyhow::Result<()> {
         ..FitSettings::default()
     };
     settings.validate()?;
-    let table = super::read_table(&args.data)?;
+    let table = args.csv.read(&args.data)?;
     let spec = start_args::dataset_spec(&args.target, &args.inputs, args.task);
-    let dataset = start_args::dataset(&table, &spec, args.inputs.is_none())?;
+    let dataset = start_args::dataset(&table, &spec, args.inputs.is_none(), &args.csv)?;
     console.note(format!(
         "comparing brute force, numerical gradient and backprop on {} ({} rows, {})…",
         table.source_name(),

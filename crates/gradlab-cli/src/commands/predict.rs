@@ -6,10 +6,15 @@
 //! numbers in a numeric column left empty) and then `predicted_<target>`:
 //! the value in the target's units, or the class name followed by one
 //! `p_<label>` probability column per class.
+//!
+//! The model's input columns are found by name, in any order; a missing one
+//! is an error naming it, and columns the model does not use are copied
+//! through with a note naming them.
 
 use crate::output::{self, Console};
 use crate::parse::{self, InputCase};
 use crate::report;
+use crate::settings_args::CsvArgs;
 use clap::{ArgGroup, Args};
 use gradlab::data::csv::{Column, ColumnValues, Table};
 use gradlab::model::{ModelInfo, Predictions};
@@ -34,6 +39,8 @@ pub struct PredictArgs {
     /// Where to write the rows with predictions (- for stdout) [default: -].
     #[arg(long, value_name = "FILE", conflicts_with = "input")]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    csv: CsvArgs,
 }
 
 /// Runs `gradlab predict`.
@@ -42,13 +49,18 @@ pub fn run(args: PredictArgs, console: &Console) -> anyhow::Result<()> {
     match (&args.data, &args.input) {
         (_, Some(case)) => {
             let table = case_table(case)?;
+            let predictions = model
+                .predict_table(&table)
+                .map_err(|err| args.csv.explained_for_model(err, model.info()))?;
             note_unused_keys(console, &table, model.info());
-            let predictions = model.predict_table(&table)?;
             report::print_text(&format!("{}\n", sentence(model.info(), &predictions)))
         }
         (Some(data), None) => {
-            let table = super::read_table(data)?;
-            let predictions = model.predict_table(&table)?;
+            let table = args.csv.read(data)?;
+            let predictions = model
+                .predict_table(&table)
+                .map_err(|err| args.csv.explained_for_model(err, model.info()))?;
+            note_unused_columns(console, &table, model.info());
             let added = added_columns(model.info());
             note_replaced_columns(console, &table, &added);
             let out = args.out.unwrap_or_else(|| PathBuf::from("-"));
@@ -121,6 +133,25 @@ fn sentence(info: &ModelInfo, predictions: &Predictions) -> String {
                 listed.join(", ")
             )
         }
+    }
+}
+
+/// Notes the columns of `table` that the model does not take (they are
+/// copied to the output as they are).
+fn note_unused_columns(console: &Console, table: &Table, info: &ModelInfo) {
+    let added = added_columns(info);
+    let unused: Vec<&str> = table
+        .column_names()
+        .into_iter()
+        .filter(|name| {
+            !info.input_columns.iter().any(|c| c == name) && !added.iter().any(|a| a == name)
+        })
+        .collect();
+    if !unused.is_empty() {
+        console.note(format!(
+            "note: the model does not use the columns {} (copied to the output as they are)",
+            unused.join(", ")
+        ));
     }
 }
 

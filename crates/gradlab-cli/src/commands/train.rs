@@ -3,10 +3,20 @@
 //!
 //! The defaults of every training flag come from [`FitSettings::default()`],
 //! so the command line and the library cannot disagree.
+//!
+//! When training goes wrong:
+//! - **It diverges:** exit code 3 and one `error:` line naming the epoch,
+//!   the batch and the last finite cost; with `--out`, the last good weights
+//!   (never non-finite ones) are saved and the line says so.
+//! - **Ctrl-C:** the first stops training after the current step; the model
+//!   so far (early stopping's best, if on) is measured, reported and saved as
+//!   usual, stderr says where it stopped, and the exit code is 130. A second
+//!   Ctrl-C ends the program at once (exit 130): files are replaced
+//!   atomically, so an existing one is left as it was.
 
 use crate::figures::{self, PlotArgs};
 use crate::history_file;
-use crate::output::Console;
+use crate::output::{Console, Interrupted, EXIT_INTERRUPTED};
 use crate::parse;
 use crate::progress::EpochBar;
 use crate::report::{self, MetricsColumn};
@@ -16,10 +26,11 @@ use gradlab::data::dataset::{Dataset, Task};
 use gradlab::fit::{architecture_for, fit, FitOutcome, FitSettings};
 use gradlab::methods::numerical::default_epsilon;
 use gradlab::metrics::Metrics;
+use gradlab::train::interrupt::{Interrupt, Interruption};
 use gradlab::train::trainer::GradientMethod;
 use gradlab::Precision;
 use serde::Serialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Arguments of `gradlab train`.
@@ -53,13 +64,16 @@ struct TrainJson<'a> {
     best_epoch: Option<usize>,
     stopped_early: bool,
     seconds: f64,
+    /// Where Ctrl-C stopped training (absent when it ran to its end).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    interrupted: Option<Interruption>,
     train: &'a Metrics,
     test: &'a Metrics,
 }
 
 /// Runs `gradlab train`.
 pub fn run(args: TrainArgs, console: &Console) -> anyhow::Result<()> {
-    let settings = args.settings.resolve()?;
+    let mut settings = args.settings.resolve()?;
     if let Some(out) = &args.out {
         super::check_model_path(out)?;
     }
@@ -73,12 +87,14 @@ pub fn run(args: TrainArgs, console: &Console) -> anyhow::Result<()> {
     }
     let pictures = args.plot.pictures()?;
     let (table, dataset) = args.data.load()?;
+    settings.train.interrupt = stop_on_ctrl_c(*console)?;
     announce(console, &dataset, table.source_name(), &settings);
     let started = Instant::now();
-    let outcome = {
+    let fitted = {
         let bar = EpochBar::new(*console, "training", settings.train.epochs);
-        fit(&dataset, &settings, |record| bar.update(record))?
+        fit(&dataset, &settings, |record| bar.update(record))
     };
+    let outcome = fitted.map_err(|error| save_last_good(error, args.out.as_deref()))?;
     let seconds = started.elapsed().as_secs_f64();
     if let Some(out) = &args.out {
         super::save_model(&outcome.model, out)?;
@@ -87,7 +103,11 @@ pub fn run(args: TrainArgs, console: &Console) -> anyhow::Result<()> {
         history_file::write(&outcome.history, dataset.task(), path)?;
     }
     let mut written = Vec::new();
-    if let Some(pictures) = &pictures {
+    let no_epoch_finished = outcome.history.epochs.is_empty();
+    if pictures.is_some() && no_epoch_finished {
+        console.note("no pictures: training was stopped before its first epoch ended");
+    }
+    if let Some(pictures) = pictures.as_ref().filter(|_| !no_epoch_finished) {
         written = figures::fit_pictures(
             pictures,
             &outcome.history,
@@ -104,7 +124,8 @@ pub fn run(args: TrainArgs, console: &Console) -> anyhow::Result<()> {
     } else {
         report::print_text(&train_text(&outcome, seconds))?;
     }
-    if let Some(out) = &args.out {
+    let interrupted = outcome.history.interrupted;
+    if let Some(out) = args.out.as_ref().filter(|_| interrupted.is_none()) {
         console.note(format!("model written to {}", out.display()));
     }
     if let Some(path) = args.history.as_ref().filter(|_| !history_to_stdout) {
@@ -113,7 +134,106 @@ pub fn run(args: TrainArgs, console: &Console) -> anyhow::Result<()> {
     for path in written {
         console.note(format!("picture written to {}", path.display()));
     }
-    Ok(())
+    match interrupted {
+        Some(at) => Err(Interrupted {
+            message: interruption_message(at, &outcome, args.out.as_deref()),
+        }
+        .into()),
+        None => Ok(()),
+    }
+}
+
+/// Installs `train`'s Ctrl-C handler and returns the interrupt it requests.
+///
+/// The first Ctrl-C asks the trainer to stop after the current step (the
+/// model so far is then reported and saved); a second one ends the program
+/// at once with exit code 130, writing nothing more. Files are replaced
+/// atomically, so a file being written then keeps its old content.
+fn stop_on_ctrl_c(console: Console) -> anyhow::Result<Interrupt> {
+    let interrupt = Interrupt::new();
+    let handle = interrupt.clone();
+    ctrlc::set_handler(move || {
+        if handle.is_requested() {
+            eprintln!("aborted by a second Ctrl-C; nothing more is written");
+            std::process::exit(i32::from(EXIT_INTERRUPTED));
+        }
+        handle.request();
+        console.note("Ctrl-C: stopping after the current step (press Ctrl-C again to abort)");
+    })
+    .map_err(|error| anyhow::anyhow!("cannot install the Ctrl-C handler: {error}"))?;
+    Ok(interrupt)
+}
+
+/// A divergence error whose last good weights were saved (or could not
+/// be): the engine's error, plus what happened to the weights.
+#[derive(Debug)]
+struct DivergedAndSaved {
+    diverged: gradlab::Error,
+    saved: String,
+}
+
+impl std::fmt::Display for DivergedAndSaved {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}; {}", self.diverged, self.saved)
+    }
+}
+
+impl std::error::Error for DivergedAndSaved {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.diverged)
+    }
+}
+
+/// On a divergence, saves the last good weights that came with it to `out`
+/// (if given), and says so in the error; any other error passes unchanged.
+fn save_last_good(error: gradlab::Error, out: Option<&Path>) -> anyhow::Error {
+    let (
+        Some(path),
+        gradlab::Error::Diverged {
+            epoch,
+            last_good: Some(model),
+            ..
+        },
+    ) = (out, &error)
+    else {
+        return error.into();
+    };
+    let when = match epoch - 1 {
+        0 => "the initial ones, before epoch 1".to_owned(),
+        good => format!("end of epoch {good}"),
+    };
+    let saved = match super::save_model(model, path) {
+        Ok(()) => format!("saved the last good weights ({when}) to {}", path.display()),
+        Err(save_error) => {
+            format!("the last good weights ({when}) could not be saved: {save_error:#}")
+        }
+    };
+    DivergedAndSaved {
+        diverged: error,
+        saved,
+    }
+    .into()
+}
+
+/// What `train` says when Ctrl-C stopped it: where, and which model the
+/// metrics above (and the file) hold.
+fn interruption_message(at: Interruption, outcome: &FitOutcome, out: Option<&Path>) -> String {
+    let restores_best = outcome
+        .model
+        .info()
+        .settings
+        .train
+        .early_stopping
+        .is_some_and(|stopping| stopping.restore_best);
+    let model = match outcome.history.best_epoch {
+        Some(best) if restores_best => format!("the best model so far (epoch {best})"),
+        _ => "the model so far (its weights after that step)".to_owned(),
+    };
+    let stopped = format!("interrupted at epoch {}, step {}", at.epoch, at.batch);
+    match out {
+        Some(path) => format!("{stopped}; saved {model} to {}", path.display()),
+        None => format!("{stopped}; the metrics are of {model}; nothing saved (no --out)"),
+    }
 }
 
 /// A non-numeric cell in an input column the user did not choose gets a
@@ -171,6 +291,7 @@ fn train_json(outcome: &FitOutcome, seconds: f64) -> TrainJson<'_> {
         best_epoch: outcome.history.best_epoch,
         stopped_early: outcome.history.stopped_early,
         seconds,
+        interrupted: outcome.history.interrupted,
         train: &outcome.train_metrics,
         test: &outcome.test_metrics,
     }
@@ -198,6 +319,8 @@ fn train_text(outcome: &FitOutcome, seconds: f64) -> String {
                 outcome.history.epochs.len(),
                 stopping.patience
             )
+        } else if let Some(at) = outcome.history.interrupted {
+            format!("interrupted (Ctrl-C) in epoch {}", at.epoch)
         } else {
             "ran every epoch".to_owned()
         };

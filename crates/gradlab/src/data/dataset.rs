@@ -6,7 +6,7 @@
 //! [`Target`]: numbers for regression, class indices for classification.
 
 use crate::data::csv::{ColumnValues, Table};
-use crate::error::{Error, Result};
+use crate::error::{CellProblem, Error, Result};
 use crate::matrix::Matrix;
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashMap};
@@ -122,16 +122,24 @@ impl Dataset {
     ///   [`Error::NotANumber`] naming the row, column and text.
     /// - [`TaskChoice::Auto`] picks regression for a numeric target column
     ///   (which then must be all finite numbers) and classification for a
-    ///   text one.
+    ///   text one. A text column most of whose cells are numbers is taken as
+    ///   a numeric column with bad cells: regression, so its first cell that
+    ///   is not a number is [`Error::NotANumber`].
+    /// - Regression on a text column with no number in it is
+    ///   [`Error::BadTarget`] suggesting classification.
     /// - Classification labels are the cell texts (numbers formatted with
     ///   `{}`, so `1.0` is `"1"`). They are sorted with numeric-looking labels
     ///   first, in numeric order (`"2"` before `"10"`), then the others in
-    ///   lexicographic (byte) order. An empty label or fewer than two classes
-    ///   is [`Error::BadData`].
+    ///   lexicographic (byte) order. An empty label, a missing-value marker
+    ///   (`NA`, `null`, ...), fewer than two classes or too many classes
+    ///   ([`too_many_classes`]) is [`Error::BadTarget`].
     /// - A table with no rows is [`Error::NoDataRows`].
     pub fn from_table(table: &Table, spec: &DatasetSpec) -> Result<Dataset> {
+        let given_inputs: Vec<&str> = spec.inputs.iter().flatten().map(String::as_str).collect();
+        table.check_columns(std::slice::from_ref(&spec.target), &given_inputs)?;
         let target_column = table.column(&spec.target)?;
         let input_names = choose_inputs(table, spec)?;
+        table.check_columns(&input_names, &[&spec.target])?;
         if table.rows() == 0 {
             return Err(Error::NoDataRows {
                 source_name: table.source_name().to_owned(),
@@ -140,6 +148,9 @@ impl Dataset {
         let inputs = table.numeric_matrix(&input_names)?;
         let task = match (spec.task, &target_column.values) {
             (TaskChoice::Auto, ColumnValues::Numeric { .. }) => Task::Regression,
+            (TaskChoice::Auto, ColumnValues::Text(cells)) if mostly_numbers(table, cells) => {
+                Task::Regression
+            }
             (TaskChoice::Auto, ColumnValues::Text(_)) => Task::Classification,
             (TaskChoice::Regression, _) => Task::Regression,
             (TaskChoice::Classification, _) => Task::Classification,
@@ -208,7 +219,10 @@ fn choose_inputs(table: &Table, spec: &DatasetSpec) -> Result<Vec<String>> {
     if names.is_empty() {
         return Err(Error::BadData {
             source_name: table.source_name().to_owned(),
-            message: format!("no input columns (the target is '{}')", spec.target),
+            message: format!(
+                "no input columns: the only column is the target '{}' (a network needs at least one input column)",
+                spec.target
+            ),
         });
     }
     Ok(names)
@@ -233,32 +247,73 @@ fn check_inputs(names: &[String], target: &str) -> Result<Vec<String>> {
     Ok(names.to_vec())
 }
 
+/// True when more than half of the non-empty `cells` are finite numbers.
+fn mostly_numbers(table: &Table, cells: &[String]) -> bool {
+    let options = table.options();
+    let filled = cells.iter().filter(|c| !c.is_empty()).count();
+    let numbers = cells
+        .iter()
+        .filter(|c| options.parse_number(c).is_ok())
+        .count();
+    2 * numbers > filled
+}
+
+/// The target column as the task needs it.
 fn read_target(table: &Table, name: &str, task: Task) -> Result<Target> {
     match task {
-        Task::Regression => Ok(Target::Regression(table.numeric(name)?.to_vec())),
+        Task::Regression => regression_target(table, name),
         Task::Classification => classify(table, name, table.text(name)?),
     }
 }
 
+/// The target as numbers; a text column without a single number is
+/// [`Error::BadTarget`] suggesting classification.
+fn regression_target(table: &Table, name: &str) -> Result<Target> {
+    if let ColumnValues::Text(cells) = &table.column(name)?.values {
+        let options = table.options();
+        if !cells.iter().any(|c| options.parse_number(c).is_ok()) {
+            let first = cells.iter().position(|c| !c.is_empty()).unwrap_or(0);
+            return Err(Error::BadTarget {
+                source_name: table.source_name().to_owned(),
+                column: name.to_owned(),
+                message: format!(
+                    "it holds text ('{}' in {}), not numbers, so it cannot be a regression target",
+                    cells.get(first).map_or("", String::as_str),
+                    table.place(first + 1)
+                ),
+                suggested_task: Some(Task::Classification),
+            });
+        }
+    }
+    Ok(Target::Regression(table.numeric(name)?.to_vec()))
+}
+
+/// The most classes a classification target may have.
+pub const MAX_CLASSES: usize = 1000;
+
+/// Classes above this count must also be at most half the rows.
+const FEW_CLASSES: usize = 10;
+
+/// True when `classes` distinct labels over `rows` rows are too many to be
+/// classes: more than [`MAX_CLASSES`], or more than 10 and more than half
+/// the rows (most classes would then have a single row; the common "more
+/// than 50 % unique values" heuristic for telling a continuous target from
+/// classes, with a floor so that a few classes on a few rows still pass).
+pub fn too_many_classes(classes: usize, rows: usize) -> bool {
+    classes > MAX_CLASSES || (classes > FEW_CLASSES && 2 * classes > rows)
+}
+
 /// Class labels and one class index per row.
 fn classify(table: &Table, name: &str, cells: Vec<String>) -> Result<Target> {
-    let bad_data = |message: String| Error::BadData {
+    let bad_target = |(message, suggested_task): (String, Option<Task>)| Error::BadTarget {
         source_name: table.source_name().to_owned(),
+        column: name.to_owned(),
         message,
+        suggested_task,
     };
-    if let Some(index) = cells.iter().position(String::is_empty) {
-        return Err(bad_data(format!(
-            "data row {}, column '{name}': the class label is empty",
-            index + 1
-        )));
-    }
+    check_labels(table, &cells).map_err(|message| bad_target((message, None)))?;
     let labels = sorted_labels(&cells);
-    if labels.len() < 2 {
-        return Err(bad_data(format!(
-            "column '{name}' has only one class ('{}'); classification needs at least two",
-            labels.join("")
-        )));
-    }
+    check_class_count(table, &cells, &labels).map_err(bad_target)?;
     let index: HashMap<&str, usize> = labels
         .iter()
         .enumerate()
@@ -266,6 +321,58 @@ fn classify(table: &Table, name: &str, cells: Vec<String>) -> Result<Target> {
         .collect();
     let classes = cells.iter().map(|cell| index[cell.as_str()]).collect();
     Ok(Target::Classification { labels, classes })
+}
+
+/// At least two classes, and not too many ([`too_many_classes`]);
+/// otherwise what is wrong and the task the column looks made for.
+fn check_class_count(
+    table: &Table,
+    cells: &[String],
+    labels: &[String],
+) -> std::result::Result<(), (String, Option<Task>)> {
+    if labels.len() < 2 {
+        let message = format!(
+            "every one of its {} data rows is '{}'; classification needs at least two classes",
+            cells.len(),
+            labels.join("")
+        );
+        return Err((message, None));
+    }
+    if too_many_classes(labels.len(), cells.len()) {
+        let numeric = mostly_numbers(table, cells);
+        let looks = if numeric {
+            "this looks like a regression target"
+        } else {
+            "this looks like an identifier or free text, not classes"
+        };
+        let message = format!(
+            "{} distinct values in {} data rows are too many classes (at most {MAX_CLASSES}, and at most half the rows when more than {FEW_CLASSES}); {looks}",
+            labels.len(),
+            cells.len()
+        );
+        return Err((message, numeric.then_some(Task::Regression)));
+    }
+    Ok(())
+}
+
+/// A class label may not be empty or a missing-value marker (`NA`, ...).
+fn check_labels(table: &Table, cells: &[String]) -> std::result::Result<(), String> {
+    let options = table.options();
+    let missing = |cell: &str| {
+        cell.is_empty() || matches!(options.parse_number(cell), Err(CellProblem::Missing))
+    };
+    match cells.iter().position(|cell| missing(cell)) {
+        None => Ok(()),
+        Some(index) => Err(format!(
+            "{}: {}; a class label cannot be missing",
+            table.place(index + 1),
+            options
+                .parse_number(&cells[index])
+                .err()
+                .unwrap_or(CellProblem::Missing)
+                .describe(&cells[index])
+        )),
+    }
 }
 
 /// The distinct cells, numeric-looking ones first in numeric order, then the
@@ -330,7 +437,7 @@ mod tests {
         let err = Dataset::from_table(&table(FEVER), &spec("temp_2h_c")).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "t.csv: data row 1, column 'status_2h': 'elevated' is not a finite number"
+            "t.csv: data row 1 (line 2), column 'status_2h': 'elevated' is not a number"
         );
         let data = Dataset::from_table(&table("a,y,b\n1,2,3\n4,5,6\n"), &spec("y")).unwrap();
         assert_eq!(data.input_names, ["a", "b"]);
@@ -370,24 +477,92 @@ mod tests {
         assert_eq!(labels, ["9", "10", "B", "a"]);
     }
 
-    #[test]
-    fn one_class_or_empty_label_is_bad_data() {
-        let err = Dataset::from_table(&table("x,s\n1,a\n2,a\n"), &spec("s")).unwrap_err();
-        assert!(matches!(err, Error::BadData { .. }));
-        assert!(err.to_string().contains("only one class ('a')"), "{err}");
-        let err = Dataset::from_table(&table("x,s\n1,a\n2,\n3,b\n"), &spec("s")).unwrap_err();
-        assert!(err.to_string().contains("data row 2"), "{err}");
+    fn bad_target(err: Error) -> (String, Option<Task>) {
+        match err {
+            Error::BadTarget {
+                message,
+                suggested_task,
+                ..
+            } => (message, suggested_task),
+            other => panic!("expected BadTarget, got {other:?}"),
+        }
     }
 
     #[test]
-    fn regression_on_text_or_bad_numeric_target_is_not_a_number() {
+    fn one_class_or_a_missing_label_is_a_bad_target() {
+        let err = Dataset::from_table(&table("x,s\n1,a\n2,a\n"), &spec("s")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "t.csv: target column 's': every one of its 2 data rows is 'a'; classification needs at least two classes"
+        );
+        for (cell, words) in [("", "empty cell"), ("NA", "'NA' marks a missing value")] {
+            let text = format!("x,s\n1,a\n2,{cell}\n3,b\n");
+            let (message, _) =
+                bad_target(Dataset::from_table(&table(&text), &spec("s")).unwrap_err());
+            assert!(message.starts_with("data row 2 (line 3): "), "{message}");
+            assert!(message.contains(words), "{message}");
+        }
+    }
+
+    #[test]
+    fn too_many_classes_is_refused_with_the_likely_task() {
+        // The rule: more than 1000 classes, or more than 10 that are more
+        // than half the rows.
+        assert!(!too_many_classes(3, 4));
+        assert!(!too_many_classes(10, 10));
+        assert!(too_many_classes(11, 21));
+        assert!(!too_many_classes(11, 22));
+        assert!(too_many_classes(1001, 1_000_000));
+        // 30 distinct numbers asked to be classes: looks like regression.
+        let rows: String = (0..30).map(|i| format!("{i},{}.5\n", 36 + i)).collect();
+        let mut classification = spec("y");
+        classification.task = TaskChoice::Classification;
+        let err = Dataset::from_table(&table(&format!("x,y\n{rows}")), &classification);
+        let (message, task) = bad_target(err.unwrap_err());
+        assert_eq!(task, Some(Task::Regression));
+        assert!(
+            message.starts_with("30 distinct values in 30 data rows are too many classes"),
+            "{message}"
+        );
+        assert!(
+            message.ends_with("this looks like a regression target"),
+            "{message}"
+        );
+        // 30 distinct words: an identifier, not classes.
+        let rows: String = (0..30).map(|i| format!("{i},patient{i}\n")).collect();
+        let err = Dataset::from_table(&table(&format!("x,y\n{rows}")), &spec("y"));
+        let (message, task) = bad_target(err.unwrap_err());
+        assert_eq!(task, None);
+        assert!(message.contains("identifier"), "{message}");
+    }
+
+    #[test]
+    fn regression_on_text_is_a_bad_target_suggesting_classification() {
         let mut regression = spec("s");
         regression.task = TaskChoice::Regression;
         let err = Dataset::from_table(&table("x,s\n1,a\n2,b\n"), &regression).unwrap_err();
-        assert!(matches!(err, Error::NotANumber { row: 1, .. }), "{err:?}");
+        let (message, task) = bad_target(err);
+        assert_eq!(task, Some(Task::Classification));
+        assert_eq!(
+            message,
+            "it holds text ('a' in data row 1 (line 2)), not numbers, so it cannot be a regression target"
+        );
         // Auto on a numeric column with a bad cell: regression, so NotANumber.
         let err = Dataset::from_table(&table("x,y\n1,2\n2,NA\n"), &spec("y")).unwrap_err();
         assert!(matches!(err, Error::NotANumber { row: 2, .. }), "{err:?}");
+    }
+
+    #[test]
+    fn a_mostly_numeric_target_with_text_in_it_names_the_text() {
+        // The first cell is text, so the column reads as text; but 3 of its
+        // 4 cells are numbers, so auto means regression and 'abc' is named
+        // rather than becoming one of four classes.
+        let text = "x,y\n1,abc\n2,37.5\n3,38.1\n4,36.9\n";
+        let err = Dataset::from_table(&table(text), &spec("y")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "t.csv: data row 1 (line 2), column 'y': 'abc' is not a number"
+        );
     }
 
     #[test]
@@ -424,7 +599,10 @@ mod tests {
     #[test]
     fn only_a_target_column_means_no_inputs() {
         let err = Dataset::from_table(&table("y\n1\n2\n"), &spec("y")).unwrap_err();
-        assert!(err.to_string().contains("no input columns"), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "t.csv: no input columns: the only column is the target 'y' (a network needs at least one input column)"
+        );
     }
 
     #[test]

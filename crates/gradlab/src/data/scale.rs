@@ -14,8 +14,17 @@
 //!   with the population standard deviation (divided by `n`, as
 //!   scikit-learn) and `std_j = 0` used as 1;
 //! - identity: `s = x`.
+//!
+//! # Huge values
+//!
+//! Every finite column fits, up to ±`f64::MAX`, and the fitted numbers are
+//! always finite: the mean and deviation are computed on the column divided
+//! by a power of two near its largest magnitude (so that no sum of squares
+//! overflows), and a difference that overflows (`1.7e308 − (−1.7e308)`) is
+//! taken of halves. Both steps are exact for normal numbers, so ordinary
+//! columns get the textbook formulas' results to the bit.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::matrix::Matrix;
 
 /// How to scale: the settings, before fitting.
@@ -63,6 +72,16 @@ pub enum Scaler {
 }
 
 impl Scaling {
+    /// The name used on the command line and in the model file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scaling::Minmax => "minmax",
+            Scaling::MinmaxSymmetric => "minmax-symmetric",
+            Scaling::Standard => "standard",
+            Scaling::None => "none",
+        }
+    }
+
     /// Fits the scaler to the columns of `data` (rows are samples). A
     /// column with no rows fits as min = max = 0, mean = std = 0.
     pub fn fit(self, data: &Matrix<f64>) -> Scaler {
@@ -78,10 +97,43 @@ impl Scaling {
 
     /// Fits a one-column scaler to `values` (e.g. a regression target).
     pub fn fit_column(self, values: &[f64]) -> Scaler {
-        let mut column = Matrix::zeros(values.len(), 1);
-        column.as_mut_slice().copy_from_slice(values);
-        self.fit(&column)
+        self.fit(&one_column(values))
     }
+
+    /// [`Scaling::fit`] as training uses it: a column holding NaN or an
+    /// infinity, or (which finite values never give, however large) a
+    /// fitted number that is not finite, is [`Error::BadData`] naming the
+    /// column (`names[j]` is column `j`'s name) and the value.
+    pub fn fit_finite(self, data: &Matrix<f64>, names: &[String]) -> Result<Scaler> {
+        let bad_value = data
+            .iter_rows()
+            .flat_map(|row| row.iter().enumerate())
+            .find(|(_, x)| !x.is_finite());
+        let scaler = self.fit(data);
+        let message = match (bad_value, scaler.first_non_finite()) {
+            (Some((j, x)), _) => format!("column '{}' holds {x}, which cannot be scaled", names[j]),
+            (None, Some((j, parameter, value))) => format!(
+                "column '{}': its fitted {parameter} is {value}, not a finite number",
+                names[j]
+            ),
+            (None, None) => return Ok(scaler),
+        };
+        Err(Error::BadData {
+            source_name: "training data".to_owned(),
+            message,
+        })
+    }
+
+    /// [`Scaling::fit_finite`] for one column named `name` (e.g. a
+    /// regression target).
+    pub fn fit_column_finite(self, values: &[f64], name: &str) -> Result<Scaler> {
+        self.fit_finite(&one_column(values), &[name.to_owned()])
+    }
+}
+
+/// `values` as an `n × 1` matrix.
+fn one_column(values: &[f64]) -> Matrix<f64> {
+    Matrix::from_vec(values.len(), 1, values.to_vec()).expect("n × 1")
 }
 
 fn fit_minmax(data: &Matrix<f64>, low: f64, high: f64) -> Scaler {
@@ -107,29 +159,96 @@ fn fit_minmax(data: &Matrix<f64>, low: f64, high: f64) -> Scaler {
 
 fn fit_standard(data: &Matrix<f64>) -> Scaler {
     let count = data.rows().max(1) as f64;
+    let units: Vec<f64> = largest_magnitudes(data)
+        .into_iter()
+        .map(power_of_two_at_most)
+        .collect();
+    // Mean and variance in units of `units[j]`: every value is then below
+    // 2 in size, so no sum overflows.
     let mut mean = vec![0.0; data.cols()];
     for row in data.iter_rows() {
-        for (sum, &x) in mean.iter_mut().zip(row) {
-            *sum += x;
+        for ((sum, &x), &unit) in mean.iter_mut().zip(row).zip(&units) {
+            *sum += x / unit;
         }
     }
     mean.iter_mut().for_each(|sum| *sum /= count);
     let mut variance = vec![0.0; data.cols()];
     for row in data.iter_rows() {
-        for ((sum, &x), &m) in variance.iter_mut().zip(row).zip(&mean) {
-            *sum += (x - m) * (x - m);
+        for (((sum, &x), &m), &unit) in variance.iter_mut().zip(row).zip(&mean).zip(&units) {
+            *sum += (x / unit - m) * (x / unit - m);
         }
     }
-    let std = variance.iter().map(|sum| (sum / count).sqrt()).collect();
-    Scaler::Standard { mean, std }
+    let in_units = |scaled: f64, unit: f64| within_f64_range(scaled * unit);
+    Scaler::Standard {
+        mean: mean
+            .iter()
+            .zip(&units)
+            .map(|(&m, &unit)| in_units(m, unit))
+            .collect(),
+        std: (variance.iter().zip(&units))
+            .map(|(&sum, &unit)| in_units((sum / count).sqrt(), unit))
+            .collect(),
+    }
 }
 
-/// A range or standard deviation of 0 would divide by zero: use 1.
-fn nonzero(spread: f64) -> f64 {
-    if spread == 0.0 {
-        1.0
+/// The largest |x| of each column (0 for no rows; NaN when the column
+/// holds one).
+fn largest_magnitudes(data: &Matrix<f64>) -> Vec<f64> {
+    let mut largest = vec![0.0_f64; data.cols()];
+    for row in data.iter_rows() {
+        for (m, &x) in largest.iter_mut().zip(row) {
+            *m = if x.is_nan() { x } else { m.max(x.abs()) };
+        }
+    }
+    largest
+}
+
+/// The power of two at or just below `magnitude`; 1 for 0, subnormal and
+/// non-finite magnitudes. Dividing a column by it is exact (for normal
+/// numbers) and leaves every value below 2 in size.
+fn power_of_two_at_most(magnitude: f64) -> f64 {
+    const EXPONENT_BITS: u64 = 0x7FF0_0000_0000_0000;
+    if magnitude.is_normal() {
+        f64::from_bits(magnitude.to_bits() & EXPONENT_BITS)
     } else {
-        spread
+        1.0
+    }
+}
+
+/// `value`, or ±`f64::MAX` when rounding took it just past: a mean or
+/// deviation of finite numbers is never larger than the largest of them.
+fn within_f64_range(value: f64) -> f64 {
+    value.clamp(-f64::MAX, f64::MAX)
+}
+
+/// `(a − b) / (c − d)`, with `c − d = 0` counting as 1, for finite numbers
+/// whose differences may overflow (`1.7e308 − (−1.7e308)`): then both are
+/// taken of halves, which changes nothing but the range (halving is exact
+/// for normal numbers).
+fn ratio_of_differences(a: f64, b: f64, c: f64, d: f64) -> f64 {
+    let (numerator, denominator) = (a - b, c - d);
+    if denominator == 0.0 {
+        numerator
+    } else if numerator.is_finite() && denominator.is_finite() {
+        numerator / denominator
+    } else {
+        (a / 2.0 - b / 2.0) / (c / 2.0 - d / 2.0)
+    }
+}
+
+/// `a + t · (c − d)`, with `c − d = 0` counting as 1, computed on halves
+/// when it overflows part-way (see [`ratio_of_differences`]); infinite only
+/// when the result itself is beyond `f64`'s range.
+fn plus_times_difference(a: f64, t: f64, c: f64, d: f64) -> f64 {
+    let spread = c - d;
+    if spread == 0.0 {
+        return a + t;
+    }
+    let direct = a + t * spread;
+    if direct.is_finite() {
+        direct
+    } else {
+        2.0 * (a / 2.0 + t * (c / 2.0 - d / 2.0))
     }
 }
 
@@ -152,8 +271,13 @@ impl Scaler {
                 max,
                 low,
                 high,
-            } => low + (value - min[column]) / nonzero(max[column] - min[column]) * (high - low),
-            Scaler::Standard { mean, std } => (value - mean[column]) / nonzero(std[column]),
+            } => {
+                low + ratio_of_differences(value, min[column], max[column], min[column])
+                    * (high - low)
+            }
+            Scaler::Standard { mean, std } => {
+                ratio_of_differences(value, mean[column], std[column], 0.0)
+            }
             Scaler::Identity { .. } => value,
         }
     }
@@ -167,8 +291,15 @@ impl Scaler {
                 max,
                 low,
                 high,
-            } => min[column] + (scaled - low) / (high - low) * nonzero(max[column] - min[column]),
-            Scaler::Standard { mean, std } => mean[column] + scaled * nonzero(std[column]),
+            } => plus_times_difference(
+                min[column],
+                (scaled - low) / (high - low),
+                max[column],
+                min[column],
+            ),
+            Scaler::Standard { mean, std } => {
+                plus_times_difference(mean[column], scaled, std[column], 0.0)
+            }
             Scaler::Identity { .. } => scaled,
         }
     }
@@ -214,6 +345,38 @@ impl Scaler {
             } => check_minmax(min, max, *low, *high),
             Scaler::Standard { mean, std } => check_standard(mean, std),
             Scaler::Identity { .. } => Ok(()),
+        }
+    }
+
+    /// The first fitted number that is not finite, by column: the column,
+    /// the number's name (`min`, `max`, `mean` or `std`) and its value.
+    pub fn first_non_finite(&self) -> Option<(usize, &'static str, f64)> {
+        let fitted: [(&'static str, &[f64]); 2] = match self {
+            Scaler::Minmax { min, max, .. } => [("min", min), ("max", max)],
+            Scaler::Standard { mean, std } => [("mean", mean), ("std", std)],
+            Scaler::Identity { .. } => return None,
+        };
+        (0..self.columns()).find_map(|j| {
+            fitted.iter().find_map(|&(name, values)| {
+                let value = *values.get(j)?;
+                (!value.is_finite()).then_some((j, name, value))
+            })
+        })
+    }
+
+    /// The [`Scaling`] this scaler is a fit of; `None` for a min-max target
+    /// range (`low`, `high`) that no setting gives.
+    pub fn scaling(&self) -> Option<Scaling> {
+        match self {
+            Scaler::Minmax { low, high, .. } if (*low, *high) == (0.0, 1.0) => {
+                Some(Scaling::Minmax)
+            }
+            Scaler::Minmax { low, high, .. } if (*low, *high) == (-1.0, 1.0) => {
+                Some(Scaling::MinmaxSymmetric)
+            }
+            Scaler::Minmax { .. } => None,
+            Scaler::Standard { .. } => Some(Scaling::Standard),
+            Scaler::Identity { .. } => Some(Scaling::None),
         }
     }
 }
@@ -401,8 +564,148 @@ mod tests {
         assert!(flipped.check().is_err());
     }
 
+    /// Columns whose squares, sums or ranges overflow `f64`, and one of
+    /// subnormal numbers.
+    fn extreme_columns() -> Vec<Vec<f64>> {
+        vec![
+            vec![1e300, -1e300, 5e299, 1.0],
+            vec![1.7e308, -1.7e308, 0.0, 1.0],
+            vec![f64::MAX, -f64::MAX, -f64::MAX, -f64::MAX],
+            vec![f64::MAX; 3],
+            vec![1e-320, 5e-324, 0.0],
+        ]
+    }
+
+    #[test]
+    fn huge_finite_columns_fit_finite_scalers_that_round_trip() {
+        for column in extreme_columns() {
+            for scaling in [Scaling::Minmax, Scaling::MinmaxSymmetric, Scaling::Standard] {
+                let scaler = scaling.fit_column(&column);
+                assert_eq!(scaler.check(), Ok(()), "{scaling:?} {column:?}");
+                assert_eq!(scaler.scaling(), Some(scaling));
+                let largest = column.iter().fold(0.0_f64, |m, x| m.max(x.abs()));
+                for &x in &column {
+                    let scaled = scaler.transform_value(0, x);
+                    // Min-max lands in [−1, 1]; standard scores of n values
+                    // stay below √n = 2 in size.
+                    assert!(scaled.abs() <= 2.0, "{scaling:?}: {x} → {scaled}");
+                    let back = scaler.inverse_value(0, scaled);
+                    assert!(
+                        (back - x).abs() <= 1e-14 * largest,
+                        "{scaling:?}: {x} → {scaled} → {back}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_column_of_plus_and_minus_max_has_mean_zero_and_std_max() {
+        let scaler = Scaling::Standard.fit_column(&[f64::MAX, -f64::MAX]);
+        // Population deviation of ±M about 0 is M exactly.
+        assert_eq!(
+            scaler,
+            Scaler::Standard {
+                mean: vec![0.0],
+                std: vec![f64::MAX]
+            }
+        );
+        assert_eq!(scaler.transform_value(0, -f64::MAX), -1.0);
+        let minmax = Scaling::Minmax.fit_column(&[f64::MAX, -f64::MAX]);
+        // The range 2·MAX overflows; 0 is its middle.
+        assert_eq!(minmax.transform_value(0, 0.0), 0.5);
+        assert_eq!(minmax.inverse_value(0, 0.0), -f64::MAX);
+        assert_eq!(minmax.inverse_value(0, 0.5), 0.0);
+        assert_eq!(minmax.inverse_value(0, 1.0), f64::MAX);
+    }
+
+    /// The textbook formulas, as `fit_standard` computed them before it
+    /// scaled columns by a power of two.
+    fn textbook_standard(column: &[f64]) -> (f64, f64) {
+        let n = column.len() as f64;
+        let mean = column.iter().sum::<f64>() / n;
+        let variance = column.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n;
+        (mean, variance.sqrt())
+    }
+
+    #[test]
+    fn ordinary_columns_get_the_textbook_numbers_to_the_bit() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        for size in [1e-3, 1.0, 37.0, 1e6, 1e100] {
+            for _ in 0..200 {
+                let column: Vec<f64> = (0..rng.random_range(1..50))
+                    .map(|_| rng.random_range(-size..size))
+                    .collect();
+                let Scaler::Standard { mean, std } = Scaling::Standard.fit_column(&column) else {
+                    unreachable!()
+                };
+                let (want_mean, want_std) = textbook_standard(&column);
+                assert_eq!(mean[0].to_bits(), want_mean.to_bits(), "{column:?}");
+                assert_eq!(std[0].to_bits(), want_std.to_bits(), "{column:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn fit_finite_names_the_column_and_the_value() {
+        let names = ["temp".to_string(), "dose".to_string()];
+        let data = matrix(&[vec![1.0, 2.0], vec![3.0, f64::NAN]]);
+        for scaling in [Scaling::Minmax, Scaling::Standard, Scaling::None] {
+            let error = scaling.fit_finite(&data, &names).unwrap_err().to_string();
+            assert_eq!(
+                error,
+                "training data: column 'dose' holds NaN, which cannot be scaled"
+            );
+        }
+        let huge = matrix(&[vec![f64::MAX, 1.0], vec![-f64::MAX, 2.0]]);
+        assert!(Scaling::Standard.fit_finite(&huge, &names).is_ok());
+        let error = Scaling::Minmax
+            .fit_column_finite(&[1.0, f64::NEG_INFINITY], "y")
+            .unwrap_err();
+        assert!(error.to_string().contains("'y' holds -inf"), "{error}");
+    }
+
+    #[test]
+    fn first_non_finite_finds_the_column_and_the_number() {
+        let scaler = Scaler::Standard {
+            mean: vec![0.0, 1.0, f64::NAN],
+            std: vec![1.0, f64::INFINITY, 1.0],
+        };
+        assert_eq!(scaler.first_non_finite(), Some((1, "std", f64::INFINITY)));
+        assert_eq!(Scaling::Minmax.fit(&sample()).first_non_finite(), None);
+    }
+
+    #[test]
+    fn a_scaler_knows_its_scaling() {
+        for scaling in [
+            Scaling::Minmax,
+            Scaling::MinmaxSymmetric,
+            Scaling::Standard,
+            Scaling::None,
+        ] {
+            assert_eq!(scaling.fit(&sample()).scaling(), Some(scaling));
+        }
+        let other_range = Scaler::Minmax {
+            min: vec![0.0],
+            max: vec![1.0],
+            low: -0.5,
+            high: 1.0,
+        };
+        assert_eq!(other_range.scaling(), None);
+    }
+
     #[test]
     fn serde_names_are_kebab_case() {
+        for scaling in [
+            Scaling::Minmax,
+            Scaling::MinmaxSymmetric,
+            Scaling::Standard,
+            Scaling::None,
+        ] {
+            let json = serde_json::to_string(&scaling).unwrap();
+            assert_eq!(json, format!("\"{}\"", scaling.name()));
+        }
         let json = serde_json::to_string(&Scaling::MinmaxSymmetric).unwrap();
         assert_eq!(json, "\"minmax-symmetric\"");
         let scaler = Scaler::Identity { columns: 2 };

@@ -76,10 +76,15 @@ fn check_not_empty(split: &Split, test_fraction: f64, rows: usize) -> Result<()>
     } else {
         return Ok(());
     };
-    Err(Error::setting(
-        "test fraction",
-        format!("{test_fraction} leaves the {empty_part} part empty with {rows} rows"),
-    ))
+    let message = if rows < 2 {
+        format!(
+            "{rows} data {} cannot be split into a training and a test part (at least 2 rows are needed)",
+            if rows == 1 { "row" } else { "rows" }
+        )
+    } else {
+        format!("{test_fraction} of {rows} data rows leaves the {empty_part} part empty")
+    };
+    Err(Error::setting("test fraction", message))
 }
 
 #[cfg(test)]
@@ -176,11 +181,16 @@ mod tests {
         // round(3 · 0.1) = 0 test rows; round(3 · 0.9) = 3 test rows.
         let small = regression(3);
         let err = train_test_split(&small, 0.1, 0).unwrap_err();
-        assert!(
-            err.to_string().contains("test part empty with 3 rows"),
-            "{err}"
+        assert_eq!(
+            err.to_string(),
+            "invalid test fraction: 0.1 of 3 data rows leaves the test part empty"
         );
         let err = train_test_split(&small, 0.9, 0).unwrap_err();
         assert!(err.to_string().contains("training part empty"), "{err}");
+        let err = train_test_split(&regression(1), 0.5, 0).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid test fraction: 1 data row cannot be split into a training and a test part (at least 2 rows are needed)"
+        );
     }
 }

@@ -382,7 +382,8 @@ pub fn explain<T: Float>(
         .unwrap_or_else(|| update.optimizer.default_weight_decay());
     let mut stepped = network.clone();
     let mut optimizer = OptimizerState::new(update.optimizer, weight_decay, network)?;
-    optimizer.step(&mut stepped, &trainer, update.learning_rate);
+    // A step to non-finite weights shows as a non-finite cost after it.
+    let _all_finite = optimizer.step(&mut stepped, &trainer, update.learning_rate);
     let cost_before = network.cost(&chosen.inputs, &chosen.targets, &mut workspace);
     let cost_after = stepped.cost(&chosen.inputs, &chosen.targets, &mut workspace);
 

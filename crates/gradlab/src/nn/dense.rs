@@ -12,6 +12,8 @@
 
 use crate::element::Float;
 use crate::matrix::{gemm, Matrix, Output, Transpose};
+use crate::nn::activation::Activation;
+use crate::simd;
 
 /// A dense layer's parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,6 +69,35 @@ impl<T: Float> Dense<T> {
                 Transpose::Yes,
             );
             add_bias_to_rows(z, &self.bias);
+        }
+    }
+
+    /// Forward and the activation f after it: `z = x · Wᵀ + 1 · bᵀ`, then
+    /// `a = f(z)` element-wise — the same values as [`Dense::forward`]
+    /// followed by [`Activation::forward`], with the bias and f applied in
+    /// one pass over z after the matrix product ([`add_bias_and_activate`]).
+    ///
+    /// `z` and `a` must be `B × n_out` for a `B × n_in` input.
+    pub fn forward_activated(
+        &self,
+        x: &Matrix<T>,
+        activation: Activation,
+        z: &mut Matrix<T>,
+        a: &mut Matrix<T>,
+    ) {
+        if self.inputs() <= SMALL_FAN_IN {
+            forward_small_fan_in(x, &self.weight, &self.bias, z);
+            activation.forward(z.as_slice(), a.as_mut_slice());
+        } else {
+            gemm(
+                z,
+                Output::Overwrite,
+                x,
+                Transpose::No,
+                &self.weight,
+                Transpose::Yes,
+            );
+            add_bias_and_activate(z, &self.bias, activation, a);
         }
     }
 
@@ -186,6 +217,35 @@ fn add_bias_to_rows<T: Float>(z: &mut Matrix<T>, bias: &[T]) {
     }
 }
 
+/// `z[r][j] += bias[j]`, then `a[r][j] = f(z[r][j])`, in one pass over
+/// each row (vectorised by [`simd::add_then_map`]); f is matched once, so
+/// each activation gets its own branch-free loop.
+fn add_bias_and_activate<T: Float>(
+    z: &mut Matrix<T>,
+    bias: &[T],
+    activation: Activation,
+    a: &mut Matrix<T>,
+) {
+    let width = z.cols().max(1);
+    let rows = z.as_mut_slice().chunks_exact_mut(width);
+    let pairs = rows.zip(a.as_mut_slice().chunks_exact_mut(width));
+    match activation {
+        Activation::Sigmoid => pairs
+            .for_each(|(z, a)| simd::add_then_map(z, bias, a, |v| Activation::Sigmoid.value(v))),
+        Activation::Tanh => {
+            pairs.for_each(|(z, a)| simd::add_then_map(z, bias, a, |v| Activation::Tanh.value(v)))
+        }
+        Activation::Relu => {
+            pairs.for_each(|(z, a)| simd::add_then_map(z, bias, a, |v| Activation::Relu.value(v)))
+        }
+        Activation::LeakyRelu => pairs
+            .for_each(|(z, a)| simd::add_then_map(z, bias, a, |v| Activation::LeakyRelu.value(v))),
+        Activation::Linear => pairs.for_each(|(z, a)| simd::add_then_map(z, bias, a, |v| v)),
+        Activation::LecunTanh => pairs
+            .for_each(|(z, a)| simd::add_then_map(z, bias, a, |v| Activation::LecunTanh.value(v))),
+    }
+}
+
 /// `sums[j] = Σ_r m[r][j]`.
 fn column_sums<T: Float>(m: &Matrix<T>, sums: &mut [T]) {
     sums.fill(T::zero());
@@ -215,6 +275,33 @@ mod tests {
             for (c, &want) in row.iter().enumerate() {
                 assert!((z.get(r, c) - want).abs() < 1e-12, "z[{r}][{c}]");
             }
+        }
+    }
+
+    #[test]
+    fn forward_activated_is_forward_then_the_activation() {
+        // 9 inputs: above SMALL_FAN_IN, so the product is a GEMM.
+        let weight: Vec<Vec<f64>> = (0..3)
+            .map(|j| {
+                (0..9)
+                    .map(|i| (i as f64 - 4.0) * (j as f64 - 1.0) / 7.0)
+                    .collect()
+            })
+            .collect();
+        let layer = Dense {
+            weight: Matrix::from_rows(&weight).unwrap(),
+            bias: vec![0.25, -0.5, 0.125],
+        };
+        let x = Matrix::from_rows(&[(0..9).map(|i| i as f64 / 9.0).collect::<Vec<_>>()]).unwrap();
+        let mut z = Matrix::zeros(1, 3);
+        layer.forward(&x, &mut z);
+        for activation in Activation::ALL {
+            let (mut fused_z, mut fused_a) = (Matrix::zeros(1, 3), Matrix::zeros(1, 3));
+            layer.forward_activated(&x, activation, &mut fused_z, &mut fused_a);
+            assert_eq!(fused_z, z, "{activation}");
+            let mut a = vec![0.0; 3];
+            activation.forward(z.as_slice(), &mut a);
+            assert_eq!(fused_a.as_slice(), a.as_slice(), "{activation}");
         }
     }
 

@@ -359,10 +359,12 @@ impl<T: Float> Network<T> {
             let (before, rest) = workspace.post.split_at_mut(l);
             let layer_input = if l == first { input } else { &before[l - 1] };
             let z = &mut workspace.pre[l];
-            layer.forward(layer_input, z);
-            self.architecture
-                .activation(l)
-                .forward(z.as_slice(), rest[0].as_mut_slice());
+            layer.forward_activated(
+                layer_input,
+                self.architecture.activation(l),
+                z,
+                &mut rest[0],
+            );
         }
         &workspace.pre[self.layers.len() - 1]
     }

@@ -27,6 +27,7 @@
 use crate::element::Float;
 use crate::error::{Error, Result};
 use crate::nn::network::{Gradients, Network};
+use crate::simd;
 use serde::{Deserialize, Serialize};
 
 /// An update rule and its own hyper-parameters.
@@ -179,9 +180,9 @@ pub struct OptimizerState<T> {
     optimizer: Optimizer,
     weight_decay: f64,
     /// Velocity (momentum, Nesterov), running mean of g² (RMSprop) or the
-    /// first moment m (Adam), per tensor.
+    /// first moment m (Adam), per tensor; empty tensors for `sgd`.
     first: Vec<Vec<T>>,
-    /// The second moment v (Adam).
+    /// The second moment v (Adam); empty tensors for the other rules.
     second: Vec<Vec<T>>,
     steps: u64,
 }
@@ -196,17 +197,24 @@ impl<T: Float> OptimizerState<T> {
                 format!("{weight_decay} (must be ≥ 0)"),
             ));
         }
-        let zeros = || -> Vec<Vec<T>> {
+        let running = optimizer.running_quantities();
+        let state = |needed: bool| -> Vec<Vec<T>> {
             network
                 .parameters()
-                .map(|p| vec![T::zero(); p.len()])
+                .map(|p| {
+                    if needed {
+                        vec![T::zero(); p.len()]
+                    } else {
+                        Vec::new()
+                    }
+                })
                 .collect()
         };
         Ok(OptimizerState {
             optimizer,
             weight_decay,
-            first: zeros(),
-            second: zeros(),
+            first: state(running >= 1),
+            second: state(running >= 2),
             steps: 0,
         })
     }
@@ -217,23 +225,100 @@ impl<T: Float> OptimizerState<T> {
     }
 
     /// One update of every parameter of `network` with learning rate `eta`.
-    pub fn step(&mut self, network: &mut Network<T>, gradients: &Gradients<T>, eta: f64) {
+    ///
+    /// Returns whether every updated parameter is finite. The check is made
+    /// in the update's own pass, on each stretch of weights while it is in
+    /// cache, so that a trainer can stop a diverging run without reading
+    /// all the weights again after the step.
+    #[must_use = "a false return means a weight became NaN or infinite"]
+    pub fn step(&mut self, network: &mut Network<T>, gradients: &Gradients<T>, eta: f64) -> bool {
         self.steps += 1;
         let rule = Rule::new(self.optimizer, self.weight_decay, eta, self.steps);
+        let threads = crate::matrix::threads();
         let tensors = network
             .parameters_mut()
             .zip(gradients.slices())
             .zip(self.first.iter_mut().zip(self.second.iter_mut()));
+        let mut all_finite = true;
         for ((weights, grads), (first, second)) in tensors {
-            for (((w, &g), m), v) in weights
-                .iter_mut()
-                .zip(grads)
-                .zip(first.iter_mut())
-                .zip(second.iter_mut())
-            {
-                rule.apply(w, g, m, v);
-            }
+            let tensor = Tensor {
+                weights,
+                grads,
+                first,
+                second,
+            };
+            all_finite &= rule.update_on_threads(tensor, threads);
         }
+        all_finite
+    }
+}
+
+impl Optimizer {
+    /// How many running quantities per weight the rule keeps: none for
+    /// `sgd`, a velocity or a mean of g² for momentum, Nesterov and RMSprop,
+    /// two moments for Adam and AdamW.
+    fn running_quantities(&self) -> usize {
+        match self {
+            Optimizer::Sgd => 0,
+            Optimizer::Momentum { .. } | Optimizer::Nesterov { .. } | Optimizer::Rmsprop { .. } => {
+                1
+            }
+            Optimizer::Adam { .. } | Optimizer::Adamw { .. } => 2,
+        }
+    }
+}
+
+/// Tensors with fewer elements than this are updated on the calling thread,
+/// and a big tensor is cut into parts no smaller: below it, handing work to
+/// another thread costs more than the update itself.
+const PARALLEL_ELEMENTS: usize = 1 << 16;
+
+/// Weights are updated and checked for finiteness in stretches of this
+/// many: small enough that a stretch is still in the L1 cache for the check.
+const CACHE_CHUNK: usize = 2048;
+
+/// One parameter tensor, its gradient and the rule's state for it (state
+/// slices are empty when the rule keeps none).
+struct Tensor<'a, T> {
+    weights: &'a mut [T],
+    grads: &'a [T],
+    first: &'a mut [T],
+    second: &'a mut [T],
+}
+
+impl<'a, T> Tensor<'a, T> {
+    fn len(&self) -> usize {
+        self.weights.len()
+    }
+
+    /// Elements `..mid` and `mid..`.
+    fn split_at(self, mid: usize) -> (Self, Self) {
+        let (weights, weights_rest) = self.weights.split_at_mut(mid);
+        let (grads, grads_rest) = self.grads.split_at(mid);
+        let (first, first_rest) = split_state(self.first, mid);
+        let (second, second_rest) = split_state(self.second, mid);
+        let head = Tensor {
+            weights,
+            grads,
+            first,
+            second,
+        };
+        let tail = Tensor {
+            weights: weights_rest,
+            grads: grads_rest,
+            first: first_rest,
+            second: second_rest,
+        };
+        (head, tail)
+    }
+}
+
+/// A state slice split like its tensor; an unused (empty) one stays empty.
+fn split_state<T>(state: &mut [T], mid: usize) -> (&mut [T], &mut [T]) {
+    if state.is_empty() {
+        (&mut [], &mut [])
+    } else {
+        state.split_at_mut(mid)
     }
 }
 
@@ -245,52 +330,26 @@ struct Rule<T> {
     l2: T,
     /// λ·η as decoupled decay (`adamw`).
     decoupled: T,
-    /// 1 − β₁ᵗ and 1 − β₂ᵗ for Adam's bias correction.
+    /// μ (momentum, Nesterov), α (RMSprop) or β₁ (Adam): the decay of the
+    /// first running quantity.
+    decay1: T,
+    /// β₂ (Adam): the decay of the second moment.
+    decay2: T,
+    /// ε (RMSprop, Adam).
+    epsilon: T,
+    /// 1 − β₁ᵗ and 1 − β₂ᵗ for Adam's bias correction (unused by the others).
     correction1: T,
     correction2: T,
 }
 
 impl<T: Float> Rule<T> {
     fn new(optimizer: Optimizer, weight_decay: f64, eta: f64, step: u64) -> Self {
-        let (beta1, beta2) = match optimizer {
-            Optimizer::Adam { beta1, beta2, .. } | Optimizer::Adamw { beta1, beta2, .. } => {
-                (beta1, beta2)
+        let (decay1, decay2, epsilon) = match optimizer {
+            Optimizer::Sgd => (0.0, 0.0, 0.0),
+            Optimizer::Momentum { momentum } | Optimizer::Nesterov { momentum } => {
+                (momentum, 0.0, 0.0)
             }
-            _ => (0.0, 0.0),
-        };
-        let t = step.min(i32::MAX as u64) as i32;
-        let decoupled = matches!(optimizer, Optimizer::Adamw { .. });
-        Rule {
-            optimizer,
-            eta: T::from_f64(eta),
-            l2: T::from_f64(if decoupled { 0.0 } else { weight_decay }),
-            decoupled: T::from_f64(if decoupled { weight_decay * eta } else { 0.0 }),
-            correction1: T::from_f64(1.0 - beta1.powi(t)),
-            correction2: T::from_f64(1.0 - beta2.powi(t)),
-        }
-    }
-
-    /// Updates one weight `w` with gradient `g` and its state `m`, `v`.
-    #[inline]
-    fn apply(&self, w: &mut T, g: T, m: &mut T, v: &mut T) {
-        let one = T::one();
-        let g = g + self.l2 * *w;
-        match self.optimizer {
-            Optimizer::Sgd => *w -= self.eta * g,
-            Optimizer::Momentum { momentum } => {
-                *m = T::from_f64(momentum) * *m + g;
-                *w -= self.eta * *m;
-            }
-            Optimizer::Nesterov { momentum } => {
-                let mu = T::from_f64(momentum);
-                *m = mu * *m + g;
-                *w -= self.eta * (g + mu * *m);
-            }
-            Optimizer::Rmsprop { alpha, epsilon } => {
-                let alpha = T::from_f64(alpha);
-                *m = alpha * *m + (one - alpha) * g * g;
-                *w -= self.eta * g / (m.sqrt() + T::from_f64(epsilon));
-            }
+            Optimizer::Rmsprop { alpha, epsilon } => (alpha, 0.0, epsilon),
             Optimizer::Adam {
                 beta1,
                 beta2,
@@ -300,14 +359,116 @@ impl<T: Float> Rule<T> {
                 beta1,
                 beta2,
                 epsilon,
-            } => {
-                *w -= self.decoupled * *w;
-                let (beta1, beta2) = (T::from_f64(beta1), T::from_f64(beta2));
-                *m = beta1 * *m + (one - beta1) * g;
-                *v = beta2 * *v + (one - beta2) * g * g;
-                let m_hat = *m / self.correction1;
-                let v_hat = *v / self.correction2;
-                *w -= self.eta * m_hat / (v_hat.sqrt() + T::from_f64(epsilon));
+            } => (beta1, beta2, epsilon),
+        };
+        let t = step.min(i32::MAX as u64) as i32;
+        let decoupled = matches!(optimizer, Optimizer::Adamw { .. });
+        Rule {
+            optimizer,
+            eta: T::from_f64(eta),
+            l2: T::from_f64(if decoupled { 0.0 } else { weight_decay }),
+            decoupled: T::from_f64(if decoupled { weight_decay * eta } else { 0.0 }),
+            decay1: T::from_f64(decay1),
+            decay2: T::from_f64(decay2),
+            epsilon: T::from_f64(epsilon),
+            correction1: T::from_f64(1.0 - decay1.powi(t)),
+            correction2: T::from_f64(1.0 - decay2.powi(t)),
+        }
+    }
+
+    /// [`Rule::update`] on `tensor`, cut into up to `threads` parts run in
+    /// parallel when it is big enough (every element's update is
+    /// independent of the others, so the result is the same). Returns
+    /// whether every updated weight is finite.
+    fn update_on_threads(&self, tensor: Tensor<'_, T>, threads: usize) -> bool {
+        let parts = threads.min(tensor.len() / PARALLEL_ELEMENTS);
+        if parts <= 1 {
+            return self.update_in_chunks(tensor);
+        }
+        let left_parts = parts / 2;
+        let mid = tensor.len() / parts * left_parts;
+        let (left, right) = tensor.split_at(mid);
+        let (left_finite, right_finite) = rayon::join(
+            || self.update_on_threads(left, left_parts),
+            || self.update_on_threads(right, parts - left_parts),
+        );
+        left_finite && right_finite
+    }
+
+    /// [`Rule::update`] on stretches of [`CACHE_CHUNK`] weights, each
+    /// checked for finiteness right after its update. Returns whether every
+    /// updated weight is finite.
+    fn update_in_chunks(&self, tensor: Tensor<'_, T>) -> bool {
+        let mut all_finite = true;
+        let mut rest = tensor;
+        while rest.len() > 0 {
+            let stretch = rest.len().min(CACHE_CHUNK);
+            let (mut chunk, tail) = rest.split_at(stretch);
+            self.update(&mut chunk);
+            all_finite &= simd::all(chunk.weights, |w| w.is_finite());
+            rest = tail;
+        }
+        all_finite
+    }
+
+    /// Updates every weight of `tensor` with its gradient and state: one
+    /// branch-free loop per rule (vectorised by [`crate::simd`]), each the
+    /// rule of the module doc with g ← g + λ w first. The operations and
+    /// their order are those of the formulas, so every element type and
+    /// CPU gets the same result as a plain loop would.
+    fn update(&self, tensor: &mut Tensor<'_, T>) {
+        let Tensor {
+            weights,
+            grads,
+            first,
+            second,
+        } = tensor;
+        let (weights, grads) = (&mut **weights, &**grads);
+        let (first, second) = (&mut **first, &mut **second);
+        let (eta, l2, decoupled) = (self.eta, self.l2, self.decoupled);
+        let (decay1, decay2, epsilon) = (self.decay1, self.decay2, self.epsilon);
+        let (correction1, correction2) = (self.correction1, self.correction2);
+        let one = T::one();
+        match self.optimizer {
+            // w ← w − η g
+            Optimizer::Sgd => simd::zip_map(weights, grads, |w, g| w - eta * (g + l2 * w)),
+            // v ← μ v + g;  w ← w − η v
+            Optimizer::Momentum { .. } => {
+                simd::update_with_state(weights, grads, first, |w, g, v| {
+                    let g = g + l2 * w;
+                    let v = decay1 * v + g;
+                    (w - eta * v, v)
+                })
+            }
+            // v ← μ v + g;  w ← w − η (g + μ v)
+            Optimizer::Nesterov { .. } => {
+                simd::update_with_state(weights, grads, first, |w, g, v| {
+                    let g = g + l2 * w;
+                    let v = decay1 * v + g;
+                    (w - eta * (g + decay1 * v), v)
+                })
+            }
+            // s ← α s + (1 − α) g²;  w ← w − η g / (√s + ε)
+            Optimizer::Rmsprop { .. } => {
+                let keep = one - decay1;
+                simd::update_with_state(weights, grads, first, |w, g, s| {
+                    let g = g + l2 * w;
+                    let s = decay1 * s + keep * g * g;
+                    (w - eta * g / (s.sqrt() + epsilon), s)
+                })
+            }
+            // w ← w − η λ w (AdamW only);  m ← β₁ m + (1 − β₁) g;
+            // v ← β₂ v + (1 − β₂) g²;  w ← w − η m̂ / (√v̂ + ε)
+            Optimizer::Adam { .. } | Optimizer::Adamw { .. } => {
+                let (keep1, keep2) = (one - decay1, one - decay2);
+                simd::update_with_two_states(weights, grads, first, second, |w, g, m, v| {
+                    let g = g + l2 * w;
+                    let w = w - decoupled * w;
+                    let m = decay1 * m + keep1 * g;
+                    let v = decay2 * v + keep2 * g * g;
+                    let (m_hat, v_hat) = (m / correction1, v / correction2);
+                    (w - eta * m_hat / (v_hat.sqrt() + epsilon), m, v)
+                })
             }
         }
     }
@@ -346,7 +507,7 @@ mod tests {
         let optimizer = Optimizer::parse(optimizer).unwrap();
         let mut state = OptimizerState::new(optimizer, weight_decay, &network).unwrap();
         for _ in 0..steps {
-            state.step(&mut network, &gradients, eta);
+            assert!(state.step(&mut network, &gradients, eta));
         }
         network.layers[0].weight.get(0, 0)
     }
@@ -392,6 +553,67 @@ mod tests {
         // w = 1 − η λ w = 1 − 0.1·0.01 = 0.999, then − 0.1·0.5/(0.5 + 1e-8).
         let expected = 0.999 - 0.1 * 0.5 / (0.5 + 1e-8);
         assert!((run("adamw", 0.01, 1.0, 0.5, 0.1, 1) - expected).abs() < 1e-15);
+    }
+
+    #[test]
+    fn a_big_tensor_updated_in_parts_on_threads_matches_the_one_loop_update() {
+        // 3.5 × PARALLEL_ELEMENTS elements: cut into 2 or 3 uneven parts.
+        let n = 7 * PARALLEL_ELEMENTS / 2;
+        let grads: Vec<f32> = (0..n).map(|i| ((i % 13) as f32 - 6.0) * 1e-2).collect();
+        let initial: Vec<f32> = (0..n).map(|i| (i % 7) as f32 * 0.1).collect();
+        for name in Optimizer::NAMES {
+            let optimizer = Optimizer::parse(name).unwrap();
+            let run = |threads: usize| {
+                let mut weights = initial.clone();
+                let (mut first, mut second) = (vec![0.0f32; n], vec![0.0f32; n]);
+                for step in 1..=3 {
+                    let rule = Rule::new(optimizer, 0.01, 0.1, step);
+                    let tensor = Tensor {
+                        weights: &mut weights,
+                        grads: &grads,
+                        first: &mut first,
+                        second: &mut second,
+                    };
+                    rule.update_on_threads(tensor, threads);
+                }
+                (weights, first, second)
+            };
+            let one_loop = run(1);
+            assert!(
+                one_loop.0.iter().any(|&w| w != 0.0),
+                "{name}: nothing moved"
+            );
+            for threads in [2, 3] {
+                assert!(run(threads) == one_loop, "{name} on {threads} threads");
+            }
+        }
+    }
+
+    #[test]
+    fn a_step_reports_whether_every_updated_weight_is_finite() {
+        // w = 1, g = 0.5, η = 0.1: w = 0.95, finite; then g = ∞: w = −∞.
+        let mut network = single(1.0);
+        let (finite, infinite) = (gradient(&network, 0.5), gradient(&network, f64::INFINITY));
+        let mut state = OptimizerState::new(Optimizer::Sgd, 0.0, &network).unwrap();
+        assert!(state.step(&mut network, &finite, 0.1));
+        assert!(!state.step(&mut network, &infinite, 0.1));
+        // A big tensor (cut into parts and stretches) with one NaN gradient
+        // near its end, then without it.
+        let n = 3 * PARALLEL_ELEMENTS;
+        let mut grads = vec![0.0f32; n];
+        let mut weights = vec![1.0f32; n];
+        let rule = Rule::new(Optimizer::Sgd, 0.0, 0.1, 1);
+        for (bad, expected) in [(f32::NAN, false), (0.0, true)] {
+            grads[n - 5] = bad;
+            weights.fill(1.0);
+            let tensor = Tensor {
+                weights: &mut weights,
+                grads: &grads,
+                first: &mut [],
+                second: &mut [],
+            };
+            assert_eq!(rule.update_on_threads(tensor, 2), expected);
+        }
     }
 
     #[test]

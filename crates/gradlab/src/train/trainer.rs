@@ -4,6 +4,21 @@
 //! Cost, gradient and update stay separate: [`Network::gradient`] computes,
 //! [`OptimizerState::step`] applies, and this loop only orders them. All
 //! buffers are made before the first epoch; a training step allocates nothing.
+//!
+//! # When training goes wrong
+//!
+//! - **Divergence.** After every step the batch's cost and every weight are
+//!   checked, and after every epoch the measured cost over the training
+//!   rows; the first one that is not finite stops training with
+//!   [`Error::Diverged`] naming the epoch, the batch and the last finite
+//!   cost. The network is then given back with the weights it had at the end
+//!   of the last whole epoch (a copy kept once per epoch), never non-finite
+//!   ones. The weight check costs no extra pass: the optimizer checks each
+//!   stretch of weights while updating it ([`OptimizerState::step`]).
+//! - **Interruption.** [`TrainSettings::interrupt`] is read once per step;
+//!   once requested, training stops after that step and the history says
+//!   where ([`History::interrupted`]). Early stopping's best weights are
+//!   then put back as at any other end.
 
 use crate::element::Float;
 use crate::error::{Error, Result};
@@ -13,6 +28,7 @@ use crate::nn::loss::Targets;
 use crate::nn::network::{Gradients, Network, Workspace};
 use crate::train::clip::clip_by_norm;
 use crate::train::early_stopping::{EarlyStopper, EarlyStopping};
+use crate::train::interrupt::{Interrupt, Interruption};
 use crate::train::optimizer::{Optimizer, OptimizerState};
 use crate::train::schedule::Schedule;
 use rand::seq::SliceRandom;
@@ -141,6 +157,11 @@ pub struct TrainSettings {
     /// Step ε of the numerical gradient; `None`: the precision's default
     /// ([`crate::methods::numerical::default_epsilon`]).
     pub epsilon: Option<f64>,
+    /// Stops training after the current step once requested (a Ctrl-C
+    /// handler holds a clone). Not a setting: never written, and equal in
+    /// every [`TrainSettings`].
+    #[serde(skip)]
+    pub interrupt: Interrupt,
 }
 
 impl Default for TrainSettings {
@@ -160,6 +181,7 @@ impl Default for TrainSettings {
             record_trajectory: false,
             measure_costs: true,
             epsilon: None,
+            interrupt: Interrupt::default(),
         }
     }
 }
@@ -267,6 +289,10 @@ pub struct History {
     pub best_epoch: Option<usize>,
     /// True when early stopping ended training before the last epoch.
     pub stopped_early: bool,
+    /// Where training stopped when [`TrainSettings::interrupt`] was
+    /// requested; the epoch in progress then has no record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interrupted: Option<Interruption>,
     /// With `record_trajectory`: the weights (documented order) before the
     /// first epoch and after each one.
     #[serde(skip)]
@@ -312,8 +338,13 @@ pub enum Control {
 }
 
 /// Trains `network` on `data.train`, reporting each epoch to `on_epoch`
-/// (the engine never prints; the caller may draw a progress bar). Stops
-/// with [`Error::Diverged`] when the cost stops being finite.
+/// (the engine never prints; the caller may draw a progress bar).
+///
+/// Stops with [`Error::Diverged`] when a batch's cost or a weight stops
+/// being finite; `network` then holds the weights of the end of the last
+/// whole epoch (see the module doc). Stops after the current step, with
+/// [`History::interrupted`] set, when [`TrainSettings::interrupt`] is
+/// requested.
 pub fn train<T: Float>(
     network: &mut Network<T>,
     data: DataSets<'_, T>,
@@ -337,30 +368,20 @@ pub fn train<T: Float>(
     if settings.record_trajectory {
         history.trajectory.push(network.to_flat());
     }
-    let started = Instant::now();
     for epoch in 1..=settings.epochs {
-        let learning_rate = settings
+        state.learning_rate = settings
             .schedule
             .learning_rate(settings.learning_rate, epoch);
-        state.learning_rate = learning_rate;
-        state.run_epoch(network, data.train, &mut optimizer, epoch, &mut history)?;
-        let measure_costs = settings.measure_costs;
-        let mut measure = |rows: &Examples<T>| {
-            if measure_costs {
-                mean_cost(network, rows, &mut state.evaluation)
-            } else {
-                f64::NAN
+        let record = match state.run_epoch(network, &data, &mut optimizer, epoch, &mut history) {
+            Ok(EpochEnd::Finished(record)) => record,
+            Ok(EpochEnd::Interrupted(at)) => {
+                history.interrupted = Some(at);
+                break;
             }
-        };
-        let record = EpochRecord {
-            epoch,
-            train_cost: measure(data.train),
-            validation_cost: data.validation.map(&mut measure),
-            test_cost: data.test.map(&mut measure),
-            test_metric: data.test_metric.map(|metric| metric(network)),
-            learning_rate,
-            steps: history.steps,
-            seconds: started.elapsed().as_secs_f64(),
+            Err(diverged) => {
+                state.restore_last_good(network);
+                return Err(diverged);
+            }
         };
         if settings.record_trajectory {
             history.trajectory.push(network.to_flat());
@@ -381,9 +402,18 @@ pub fn train<T: Float>(
     }
     if let Some(stopper) = &stopper {
         stopper.restore(network);
-        history.best_epoch = Some(stopper.best_epoch());
+        history.best_epoch = Some(stopper.best_epoch()).filter(|&best| best > 0);
     }
     Ok(history)
+}
+
+/// How an epoch ended (a divergence is an error instead).
+#[derive(Debug, Clone, PartialEq)]
+enum EpochEnd {
+    /// Every batch was trained on; the epoch's record.
+    Finished(EpochRecord),
+    /// [`TrainSettings::interrupt`] was requested; this step was the last.
+    Interrupted(Interruption),
 }
 
 /// The buffers of one training run, made once.
@@ -392,6 +422,9 @@ struct TrainingState<T> {
     learning_rate: f64,
     clip_norm: Option<f64>,
     shuffle: bool,
+    measure_costs: bool,
+    interrupt: Interrupt,
+    started: Instant,
     rng: ChaCha8Rng,
     order: Vec<usize>,
     batch_inputs: Matrix<T>,
@@ -400,6 +433,11 @@ struct TrainingState<T> {
     gradients: Gradients<T>,
     numerical: Option<NumericalGradient<T>>,
     evaluation: Evaluation<T>,
+    /// The weights at the end of the last whole epoch (at first, the
+    /// initial ones): what a diverged run gives back.
+    last_good: Network<T>,
+    /// The cost of the last batch whose cost was finite.
+    last_finite_cost: Option<f64>,
 }
 
 impl<T: Float> TrainingState<T> {
@@ -410,6 +448,8 @@ impl<T: Float> TrainingState<T> {
             learning_rate: settings.learning_rate,
             clip_norm: settings.clip_norm,
             shuffle: settings.shuffle,
+            measure_costs: settings.measure_costs,
+            interrupt: settings.interrupt.clone(),
             rng: ChaCha8Rng::seed_from_u64(settings.seed),
             order: (0..train.len()).collect(),
             batch_inputs: Matrix::zeros(batch_size, network.inputs()),
@@ -421,27 +461,49 @@ impl<T: Float> TrainingState<T> {
                 NumericalGradient::new(network, batch_size, epsilon)
             }),
             evaluation: Evaluation::new(network, train),
+            last_good: network.clone(),
+            last_finite_cost: None,
+            // Last, so that the buffers' set-up is not counted.
+            started: Instant::now(),
         }
     }
 
+    /// Trains one epoch, then measures it. A training cost that is not
+    /// finite after the epoch is a divergence at its last batch; otherwise
+    /// the weights become the last good ones.
     fn run_epoch(
         &mut self,
         network: &mut Network<T>,
-        train: &Examples<T>,
+        data: &DataSets<'_, T>,
         optimizer: &mut OptimizerState<T>,
         epoch: usize,
         history: &mut History,
-    ) -> Result<()> {
+    ) -> Result<EpochEnd> {
         if self.shuffle {
             self.order.shuffle(&mut self.rng);
         }
         // Taken out for the loop (no copy) so the batch loop may borrow self.
         let order = std::mem::take(&mut self.order);
-        let result = self.run_batches(network, train, optimizer, epoch, history, &order);
+        let result = self.run_batches(network, data.train, optimizer, epoch, history, &order);
         self.order = order;
-        result
+        if let Some(interruption) = result? {
+            return Ok(EpochEnd::Interrupted(interruption));
+        }
+        let record = self.epoch_record(network, data, epoch, history.steps);
+        if self.measure_costs && !record.train_cost.is_finite() {
+            let last_batch = self.order.len().div_ceil(self.batch_size);
+            let cause = format!(
+                "the cost over the training rows became {} after the epoch's last step",
+                record.train_cost
+            );
+            return Err(self.diverged(epoch, last_batch, cause));
+        }
+        self.keep_as_last_good(network);
+        Ok(EpochEnd::Finished(record))
     }
 
+    /// One step per batch of `order`; after each, the divergence checks and
+    /// the interrupt. Returns where it stopped if interrupted.
     fn run_batches(
         &mut self,
         network: &mut Network<T>,
@@ -450,25 +512,52 @@ impl<T: Float> TrainingState<T> {
         epoch: usize,
         history: &mut History,
         order: &[usize],
-    ) -> Result<()> {
-        for (batch, rows) in order.chunks(self.batch_size).enumerate() {
+    ) -> Result<Option<Interruption>> {
+        for (index, rows) in order.chunks(self.batch_size).enumerate() {
+            let batch = index + 1;
             self.batch_inputs.gather_rows(&train.inputs, rows);
             self.batch_targets.gather(&train.targets, rows);
             let cost = self.compute_gradient(network, history);
             if !cost.is_finite() {
-                return Err(Error::Diverged {
-                    epoch,
-                    batch: batch + 1,
-                    cost: cost.to_string(),
-                });
+                return Err(self.diverged(epoch, batch, format!("the cost became {cost}")));
             }
             if let Some(max_norm) = self.clip_norm {
                 clip_by_norm(&mut self.gradients, max_norm);
             }
-            optimizer.step(network, &self.gradients, self.learning_rate);
+            let all_finite = optimizer.step(network, &self.gradients, self.learning_rate);
             history.steps += 1;
+            self.last_finite_cost = Some(cost);
+            if !all_finite {
+                let cause = first_non_finite(network);
+                return Err(self.diverged(epoch, batch, cause));
+            }
+            if self.interrupt.is_requested() {
+                return Ok(Some(Interruption { epoch, batch }));
+            }
         }
-        Ok(())
+        Ok(None)
+    }
+
+    /// The error for a divergence at `batch` of `epoch`.
+    fn diverged(&self, epoch: usize, batch: usize, cause: String) -> Error {
+        Error::Diverged {
+            epoch,
+            batch,
+            cause,
+            last_finite_cost: self.last_finite_cost,
+            last_good: None,
+        }
+    }
+
+    /// Remembers the weights of `network` (all finite: each step checked
+    /// them) as the last good ones; copies in place, allocating nothing.
+    fn keep_as_last_good(&mut self, network: &Network<T>) {
+        copy_parameters(network, &mut self.last_good);
+    }
+
+    /// Puts the last good weights back into `network`.
+    fn restore_last_good(&self, network: &mut Network<T>) {
+        copy_parameters(&self.last_good, network);
     }
 
     /// Fills `self.gradients` for the current batch by the chosen method,
@@ -488,6 +577,57 @@ impl<T: Float> TrainingState<T> {
                 cost
             }
         }
+    }
+
+    /// The record of a finished `epoch`: the costs measured on every data
+    /// set (NaN when costs are not measured) and the test metric.
+    fn epoch_record(
+        &mut self,
+        network: &Network<T>,
+        data: &DataSets<'_, T>,
+        epoch: usize,
+        steps: u64,
+    ) -> EpochRecord {
+        let measure_costs = self.measure_costs;
+        let evaluation = &mut self.evaluation;
+        let mut measure = |rows: &Examples<T>| {
+            if measure_costs {
+                mean_cost(network, rows, evaluation)
+            } else {
+                f64::NAN
+            }
+        };
+        EpochRecord {
+            epoch,
+            train_cost: measure(data.train),
+            validation_cost: data.validation.map(&mut measure),
+            test_cost: data.test.map(&mut measure),
+            test_metric: data.test_metric.map(|metric| metric(network)),
+            learning_rate: self.learning_rate,
+            steps,
+            seconds: self.started.elapsed().as_secs_f64(),
+        }
+    }
+}
+
+/// Names the first non-finite parameter's tensor and value, e.g.
+/// `layers.0.weight became inf in the update`.
+fn first_non_finite<T: Float>(network: &Network<T>) -> String {
+    (0..network.tensor_count())
+        .find_map(|t| {
+            let value = network.tensor(t).iter().find(|w| !w.is_finite())?;
+            Some(format!(
+                "{} became {value} in the update",
+                network.tensor_name(t)
+            ))
+        })
+        .unwrap_or_else(|| "a weight stopped being finite in the update".to_owned())
+}
+
+/// Copies every weight and bias of `from` into `to` (same architecture).
+fn copy_parameters<T: Float>(from: &Network<T>, to: &mut Network<T>) {
+    for (target, source) in to.parameters_mut().zip(from.parameters()) {
+        target.copy_from_slice(source);
     }
 }
 
@@ -535,4 +675,184 @@ fn mean_cost<T: Float>(
 /// The mean cost of `network` over all of `examples` (allocates its buffers).
 pub fn evaluate_cost<T: Float>(network: &Network<T>, examples: &Examples<T>) -> f64 {
     mean_cost(network, examples, &mut Evaluation::new(network, examples))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nn::activation::Activation;
+    use crate::nn::init::Init;
+    use crate::nn::loss::Loss;
+    use crate::nn::network::Architecture;
+
+    /// y = 2x + 1 at 11 evenly spaced x in [−1, 1].
+    fn line() -> Examples<f64> {
+        let xs: Vec<f64> = (0..11).map(|i| -1.0 + 0.2 * i as f64).collect();
+        let ys = xs.iter().map(|x| 2.0 * x + 1.0).collect();
+        Examples {
+            inputs: Matrix::from_vec(11, 1, xs).unwrap(),
+            targets: Targets::Values(Matrix::from_vec(11, 1, ys).unwrap()),
+        }
+    }
+
+    /// One linear neuron: linear regression.
+    fn linear_neuron() -> Network<f64> {
+        let architecture = Architecture::new(1, &[], Activation::Linear, 1, Loss::Mse);
+        Network::new(architecture, Init::Xavier, 1).unwrap()
+    }
+
+    /// Batch gradient descent in a fixed order: every epoch is one step on
+    /// all rows, so runs are easy to replay.
+    fn full_batch(learning_rate: f64, epochs: usize) -> TrainSettings {
+        TrainSettings {
+            learning_rate,
+            batch_size: BatchSize::Full,
+            epochs,
+            shuffle: false,
+            ..Default::default()
+        }
+    }
+
+    fn run(network: &mut Network<f64>, settings: &TrainSettings) -> Result<History> {
+        train(network, DataSets::train_only(&line()), settings, |_| {
+            Control::Continue
+        })
+    }
+
+    #[test]
+    fn a_huge_learning_rate_diverges_and_gives_back_the_last_good_weights() {
+        let initial = linear_neuron();
+        let mut network = initial.clone();
+        // The MSE's curvature along the bias is 2, so each step multiplies
+        // the error by about |1 − 2η| = 19 at η = 10: the cost (the error
+        // squared) passes f64's 1.8e308 after about 308 / (2·log10 19) ≈ 120
+        // epochs (measured: epoch 121).
+        let error = run(&mut network, &full_batch(10.0, 1000)).unwrap_err();
+        let message = error.to_string();
+        let Error::Diverged {
+            epoch,
+            batch,
+            cause,
+            last_finite_cost,
+            last_good,
+        } = error
+        else {
+            panic!("not a divergence: {message}");
+        };
+        assert!(epoch > 3, "{message}");
+        assert_eq!(batch, 1, "one batch per epoch: {message}");
+        assert!(cause.contains("became inf"), "{message}");
+        assert!(message.contains("lower the learning rate"), "{message}");
+        assert!(last_good.is_none(), "train puts the weights back instead");
+        assert!(network.parameters().flatten().all(|w| w.is_finite()));
+        // Replaying the run for the epochs before the bad one gives exactly
+        // the weights handed back.
+        let mut replayed = initial.clone();
+        let history = run(&mut replayed, &full_batch(10.0, epoch - 1)).unwrap();
+        assert_eq!(network, replayed);
+        assert_ne!(network, initial);
+        // The last finite cost is that of the last step: the step of epoch
+        // `epoch` ran on the weights the replay's last record measured (the
+        // same rows, summed in another order: equal up to rounding).
+        let measured = history.epochs.last().unwrap().train_cost;
+        let last = last_finite_cost.expect("earlier steps had finite costs");
+        assert!(last.is_finite() && last > 1e100, "{last}");
+        assert!(
+            ((last - measured) / measured).abs() < 1e-12,
+            "{last} {measured}"
+        );
+    }
+
+    #[test]
+    fn a_weight_overflowing_with_a_finite_cost_is_caught_after_the_update() {
+        let initial = linear_neuron();
+        let mut network = initial.clone();
+        // The first cost is finite (the initial weights), but η·∂C/∂b
+        // overflows: the bias's gradient is −2·mean(y) = −2 at b = 0.
+        let error = run(&mut network, &full_batch(f64::MAX, 10)).unwrap_err();
+        let message = error.to_string();
+        assert!(
+            message.starts_with("training diverged at epoch 1, batch 1: layers.0.")
+                && message.contains("in the update"),
+            "{message}"
+        );
+        let Error::Diverged {
+            last_finite_cost, ..
+        } = error
+        else {
+            unreachable!()
+        };
+        let initial_cost = evaluate_cost(&initial, &line());
+        let last = last_finite_cost.expect("the first cost was finite");
+        assert!(((last - initial_cost) / initial_cost).abs() < 1e-12);
+        assert_eq!(
+            network, initial,
+            "the initial weights are the last good ones"
+        );
+    }
+
+    #[test]
+    fn a_requested_interrupt_stops_after_exactly_one_step() {
+        let initial = linear_neuron();
+        let mut network = initial.clone();
+        let settings = TrainSettings {
+            batch_size: BatchSize::Samples(2),
+            epochs: 50,
+            ..Default::default()
+        };
+        settings.interrupt.request();
+        let history = run(&mut network, &settings).unwrap();
+        assert_eq!(history.steps, 1);
+        assert_eq!(
+            history.interrupted,
+            Some(Interruption { epoch: 1, batch: 1 })
+        );
+        assert!(history.epochs.is_empty(), "the first epoch did not finish");
+        assert_ne!(network, initial, "the one step was taken");
+    }
+
+    #[test]
+    fn an_interrupt_keeps_early_stoppings_best_weights() {
+        let settings = TrainSettings {
+            batch_size: BatchSize::Samples(4), // 3 batches of the 11 rows
+            epochs: 50,
+            early_stopping: Some(EarlyStopping {
+                patience: 100,
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let interrupt = settings.interrupt.clone();
+        let mut network = linear_neuron();
+        let history = train(
+            &mut network,
+            DataSets::train_only(&line()),
+            &settings,
+            |record| {
+                if record.epoch == 3 {
+                    interrupt.request();
+                }
+                Control::Continue
+            },
+        )
+        .unwrap();
+        // Checked once per step: the first step of epoch 4 is the last one.
+        assert_eq!(history.steps, 3 * 3 + 1);
+        assert_eq!(
+            history.interrupted,
+            Some(Interruption { epoch: 4, batch: 1 })
+        );
+        assert_eq!(history.epochs.len(), 3);
+        assert!(!history.stopped_early);
+        let best = history.best_epoch.expect("three epochs were watched");
+        // The same run, uninterrupted, stopped after the best epoch.
+        let mut replayed = linear_neuron();
+        let uninterrupted = TrainSettings {
+            epochs: best,
+            interrupt: Interrupt::new(),
+            ..settings
+        };
+        run(&mut replayed, &uninterrupted).unwrap();
+        assert_eq!(network, replayed);
+    }
 }

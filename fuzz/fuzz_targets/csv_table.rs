@@ -9,10 +9,15 @@
 //! formatted as the command line would print it. Nothing may panic, what
 //! succeeds must have one value per data row, and the data rows must start
 //! on increasing lines of the file.
+//!
+//! Each reading is also done by the parallel reader that `Table::read_path`
+//! uses (`Table::read_bytes_in_parts`, cut into parts of 1, 7 and 64 bytes
+//! so that small inputs reach it), which must give the same table to the
+//! bit (columns, row lines, likely delimiter) or the same error text.
 
 #![no_main]
 
-use gradlab::data::csv::{CsvOptions, Table};
+use gradlab::data::csv::{ColumnValues, CsvOptions, Table};
 use gradlab::data::dataset::{Dataset, DatasetSpec, Target, TaskChoice};
 use gradlab::data::scale::Scaling;
 use gradlab::data::split::train_test_split;
@@ -34,9 +39,18 @@ const OPTIONS: [CsvOptions; 3] = [
     },
 ];
 
+/// Part sizes for the parallel reader: every line its own part, a few lines
+/// per part, and larger parts.
+const PART_BYTES: [usize; 3] = [1, 7, 64];
+
 fuzz_target!(|bytes: &[u8]| {
     for options in &OPTIONS {
-        match Table::read(bytes, "<fuzz>", options) {
+        let serial = Table::read(bytes, "<fuzz>", options);
+        for part_bytes in PART_BYTES {
+            let in_parts = Table::read_bytes_in_parts(bytes, "<fuzz>", options, part_bytes);
+            assert_same_result(&serial, &in_parts, part_bytes);
+        }
+        match serial {
             Ok(table) => {
                 check_lines(&table, bytes);
                 exercise_table(&table);
@@ -45,6 +59,70 @@ fuzz_target!(|bytes: &[u8]| {
         }
     }
 });
+
+/// The parallel reader gave what the serial one did: the same error text,
+/// or tables equal in every column (numbers to the bit), row line, source
+/// name, options and likely delimiter.
+fn assert_same_result(
+    serial: &gradlab::Result<Table>,
+    in_parts: &gradlab::Result<Table>,
+    part_bytes: usize,
+) {
+    match (serial, in_parts) {
+        (Ok(expected), Ok(got)) => assert_same_table(expected, got, part_bytes),
+        (Err(expected), Err(got)) => assert_eq!(
+            got.to_string(),
+            expected.to_string(),
+            "error in parts of {part_bytes}"
+        ),
+        (expected, got) => {
+            panic!("parts of {part_bytes}: serial {expected:?}, in parts {got:?}")
+        }
+    }
+}
+
+/// `got` (read in parts of `part_bytes`) equals `expected` to the bit.
+fn assert_same_table(expected: &Table, got: &Table, part_bytes: usize) {
+    let context = format!("parts of {part_bytes}");
+    assert_eq!(got.rows(), expected.rows(), "{context}: rows");
+    assert_eq!(got.source_name(), expected.source_name(), "{context}");
+    assert_eq!(got.options(), expected.options(), "{context}");
+    assert_eq!(
+        got.likely_delimiter(),
+        expected.likely_delimiter(),
+        "{context}: likely delimiter"
+    );
+    assert_eq!(got.columns().len(), expected.columns().len(), "{context}");
+    for (a, b) in got.columns().iter().zip(expected.columns()) {
+        assert_eq!(a.name, b.name, "{context}: column name");
+        assert_same_values(&a.values, &b.values, &format!("{context}, '{}'", b.name));
+    }
+    for row in 1..=expected.rows() {
+        assert_eq!(got.place(row), expected.place(row), "{context}: row {row}");
+    }
+}
+
+/// Two columns' cells are the same: the same kind, the same text, numbers
+/// with the same bits and the same first bad cell.
+fn assert_same_values(got: &ColumnValues, expected: &ColumnValues, context: &str) {
+    match (got, expected) {
+        (
+            ColumnValues::Numeric { values, first_bad },
+            ColumnValues::Numeric {
+                values: expected_values,
+                first_bad: expected_bad,
+            },
+        ) => {
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<u64>>();
+            assert_eq!(bits(values), bits(expected_values), "{context}: values");
+            assert_eq!(first_bad, expected_bad, "{context}: first bad cell");
+        }
+        (ColumnValues::Text(cells), ColumnValues::Text(expected_cells)) => {
+            assert_eq!(cells, expected_cells, "{context}: cells")
+        }
+        _ => panic!("{context}: kinds differ: {got:?} vs {expected:?}"),
+    }
+}
 
 /// Every data row starts on a later line than the one before it, after the
 /// header (line 1 or later) and no later than the file's last line (an

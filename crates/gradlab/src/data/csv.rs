@@ -241,6 +241,21 @@ impl Table {
         parallel::read_in_parts(bytes, &path.display().to_string(), options, part_bytes)
     }
 
+    /// For fuzzing and tests only, not a stable API: reads `bytes` the way
+    /// [`Table::read_path`] reads a file held in memory, cut into parts of
+    /// about `part_bytes` bytes (any size, even 1) read in parallel, so that
+    /// small inputs reach the parallel path. Gives the same table or error
+    /// as [`Table::read`] on the same bytes.
+    #[doc(hidden)]
+    pub fn read_bytes_in_parts(
+        bytes: &[u8],
+        source_name: &str,
+        options: &CsvOptions,
+        part_bytes: usize,
+    ) -> Result<Table> {
+        parallel::read_in_parts(bytes.to_vec(), source_name, options, part_bytes)
+    }
+
     /// Reads CSV text from `reader`; `source_name` names it in errors.
     pub fn read(reader: impl Read, source_name: &str, options: &CsvOptions) -> Result<Table> {
         options.validate()?;

@@ -411,11 +411,33 @@ impl<T: Float> Network<T> {
     /// Predictions for `x`: output values (MSE) or class probabilities
     /// (softmax), `B × n_out`. Allocates; for repeated use call
     /// [`Network::forward`] with a workspace.
+    ///
+    /// A row's prediction does not depend on the rows predicted with it, to
+    /// the bit: a lone row is predicted as two copies of itself (see
+    /// `predict_lone_row`).
     pub fn predict(&self, x: &Matrix<T>) -> Matrix<T> {
+        if x.rows() == 1 {
+            return self.predict_lone_row(x.row(0));
+        }
         let mut workspace = Workspace::new(&self.architecture, x.rows());
         let mut output = self.forward(x, &mut workspace).clone();
         self.loss().output_transform(&mut output);
         output
+    }
+
+    /// The prediction for one row, computed as a batch of two copies of it.
+    ///
+    /// For a one-row product faer does not run its GEMM but a matrix–vector
+    /// product, which sums each output in another order (SIMD lanes, then
+    /// across them) and so rounds differently, by a few units in the last
+    /// place. Two rows take the GEMM, whose sum behind each output element is
+    /// the same whatever the batch; the duplicate costs one row of work.
+    fn predict_lone_row(&self, row: &[T]) -> Matrix<T> {
+        let twice = Matrix::from_vec(2, row.len(), [row, row].concat())
+            .expect("two rows of the row's own length");
+        let both = self.predict(&twice);
+        Matrix::from_vec(1, both.cols(), both.row(0).to_vec())
+            .expect("one row of the output's width")
     }
 }
 

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{fever_dir, gradlab, ok, stderr, stdout};
+use common::{fever_dir, gradlab, ok, on_fever, stderr, stdout};
 use std::path::Path;
 use std::process::Output;
 
@@ -653,22 +653,11 @@ fn models_dir() -> tempfile::TempDir {
         ("temp_2h_c", "reg.safetensors"),
         ("status_2h", "cls.safetensors"),
     ] {
-        ok(gradlab(
+        ok(on_fever(
             dir.path(),
-            &[
-                "train",
-                "--data",
-                "data.csv",
-                "--target",
-                target,
-                "--inputs",
-                "temp_c,dose_mg",
-                "--epochs",
-                "5",
-                "--quiet",
-                "--out",
-                model,
-            ],
+            "train",
+            target,
+            &["--epochs", "5", "--quiet", "--out", model],
         ));
     }
     dir

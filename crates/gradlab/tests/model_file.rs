@@ -1,6 +1,9 @@
 //! The model file: round trips, determinism, every kind of corruption, and
 //! atomic saving (DESIGN.md §4).
 
+mod common;
+
+use common::prediction_bits;
 use gradlab::data::dataset::{Dataset, DatasetSpec};
 use gradlab::data::fever;
 use gradlab::data::scale::{Scaler, Scaling};
@@ -54,22 +57,6 @@ fn all_models() -> Vec<AnyModel> {
         }
     }
     models
-}
-
-/// Every number of a prediction, as bits.
-fn prediction_bits(predictions: &Predictions) -> Vec<u64> {
-    match predictions {
-        Predictions::Regression(values) => values.iter().map(|v| v.to_bits()).collect(),
-        Predictions::Classification {
-            probabilities,
-            classes,
-        } => probabilities
-            .as_slice()
-            .iter()
-            .map(|p| p.to_bits())
-            .chain(classes.iter().map(|&c| c as u64))
-            .collect(),
-    }
 }
 
 fn all_finite(model: &AnyModel) -> bool {

@@ -20,6 +20,9 @@
 //! ranges overflow unless the scalers take care). Bugs these properties
 //! found are kept as tests at the end of this file; those not fixed yet are
 //! ignored (`cargo test --test properties -- --ignored` shows them failing).
+mod common;
+
+use common::prediction_bits;
 
 use gradlab::data::csv::{ColumnValues, CsvOptions, Table};
 use gradlab::data::dataset::{Dataset, DatasetSpec, Task, TaskChoice};
@@ -236,22 +239,6 @@ fn tiny_settings() -> impl Strategy<Value = FitSettings> {
             ..FitSettings::default()
         },
     )
-}
-
-/// Every number of a prediction, as bits.
-fn prediction_bits(predictions: &Predictions) -> Vec<u64> {
-    match predictions {
-        Predictions::Regression(values) => values.iter().map(|v| v.to_bits()).collect(),
-        Predictions::Classification {
-            probabilities,
-            classes,
-        } => probabilities
-            .as_slice()
-            .iter()
-            .map(|p| p.to_bits())
-            .chain(classes.iter().map(|&c| c as u64))
-            .collect(),
-    }
 }
 
 /// The table read from `table.csv()` holds exactly the generated cells.

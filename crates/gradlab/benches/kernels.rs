@@ -17,12 +17,12 @@
 //! takes about a minute. Products big enough run on the threads that
 //! `gradlab::matrix::threads()` allows: all cores, or `GRADLAB_THREADS=N`.
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
 use gradlab::bench::Workload;
 use gradlab::matrix::{gemm, Output, Transpose};
 use gradlab::nn::activation::Activation;
-use gradlab::nn::init::Init;
-use gradlab::nn::network::{Architecture, Gradients, Network, Workspace};
+use gradlab::nn::network::{Gradients, Workspace};
 use gradlab::train::optimizer::{Optimizer, OptimizerState};
 use gradlab::Matrix;
 use std::hint::black_box;
@@ -118,6 +118,21 @@ fn set_threads_from_env() {
     }
 }
 
+/// Sampling of the next benchmarks in `group`: 50 quick samples, or, for a
+/// slow one, 10 samples over `slow_seconds`.
+fn sample(group: &mut BenchmarkGroup<'_, WallTime>, slow_seconds: Option<u64>) {
+    match slow_seconds {
+        Some(seconds) => group
+            .sample_size(10)
+            .warm_up_time(Duration::from_millis(500))
+            .measurement_time(Duration::from_secs(seconds)),
+        None => group
+            .sample_size(50)
+            .warm_up_time(Duration::from_millis(300))
+            .measurement_time(Duration::from_secs(1)),
+    };
+}
+
 fn bench_gemm(c: &mut Criterion) {
     set_threads_from_env();
     let mut group = c.benchmark_group("gemm");
@@ -134,17 +149,7 @@ fn bench_gemm(c: &mut Criterion) {
         };
         let op = |t| if t { Transpose::Yes } else { Transpose::No };
         let mut out = Matrix::zeros(shape.m, shape.n);
-        if shape.is_large() {
-            group
-                .sample_size(10)
-                .warm_up_time(Duration::from_millis(500))
-                .measurement_time(Duration::from_secs(2));
-        } else {
-            group
-                .sample_size(50)
-                .warm_up_time(Duration::from_millis(300))
-                .measurement_time(Duration::from_secs(1));
-        }
+        sample(&mut group, shape.is_large().then_some(2));
         group.throughput(Throughput::Elements(shape.flops()));
         group.bench_function(shape.name(), |bencher| {
             bencher.iter(|| {
@@ -185,15 +190,7 @@ fn bench_activations(c: &mut Criterion) {
 fn bench_optimizer_steps(c: &mut Criterion) {
     set_threads_from_env();
     let workload = Workload::named("large_cls").expect("a reference workload");
-    let hidden = &workload.sizes[1..workload.sizes.len() - 1];
-    let architecture = Architecture::new(
-        workload.sizes[0],
-        hidden,
-        workload.activation,
-        *workload.sizes.last().expect("sizes"),
-        workload.loss,
-    );
-    let mut network = Network::<f32>::new(architecture, Init::Xavier, 0).expect("valid network");
+    let mut network = workload.network().expect("valid network");
     let mut gradients = Gradients::zeros_like(&network);
     for g in gradients.slices_mut() {
         g.iter_mut()
@@ -221,16 +218,8 @@ fn bench_train_steps(c: &mut Criterion) {
     let mut group = c.benchmark_group("train_step");
     for workload in Workload::all() {
         let data = workload.data();
-        let hidden = &workload.sizes[1..workload.sizes.len() - 1];
-        let architecture = Architecture::new(
-            workload.sizes[0],
-            hidden,
-            workload.activation,
-            *workload.sizes.last().expect("sizes"),
-            workload.loss,
-        );
-        let mut network =
-            Network::<f32>::new(architecture.clone(), Init::Xavier, 0).expect("valid network");
+        let architecture = workload.architecture();
+        let mut network = workload.network().expect("valid network");
         let rows: Vec<usize> = (0..workload.batch).collect();
         let mut x = Matrix::zeros(workload.batch, workload.sizes[0]);
         x.gather_rows(&data.inputs, &rows);
@@ -241,17 +230,7 @@ fn bench_train_steps(c: &mut Criterion) {
         let mut optimizer =
             OptimizerState::new(Optimizer::Sgd, 0.0, &network).expect("valid optimizer");
 
-        if workload.flops_per_step() >= 1e8 {
-            group
-                .sample_size(10)
-                .warm_up_time(Duration::from_millis(500))
-                .measurement_time(Duration::from_secs(3));
-        } else {
-            group
-                .sample_size(50)
-                .warm_up_time(Duration::from_millis(300))
-                .measurement_time(Duration::from_secs(1));
-        }
+        sample(&mut group, (workload.flops_per_step() >= 1e8).then_some(3));
         group.throughput(Throughput::Elements(workload.batch as u64));
         group.bench_function(workload.name, |bencher| {
             bencher.iter(|| {

@@ -106,6 +106,18 @@ impl Workload {
             })
     }
 
+    /// The workload's network shape: its sizes, activation and loss.
+    pub fn architecture(&self) -> Architecture {
+        let hidden = &self.sizes[1..self.sizes.len() - 1];
+        let outputs = *self.sizes.last().expect("a workload has sizes");
+        Architecture::new(self.sizes[0], hidden, self.activation, outputs, self.loss)
+    }
+
+    /// The f32 network every run starts from (Xavier, seed 0).
+    pub fn network(&self) -> Result<Network<f32>> {
+        Network::new(self.architecture(), Init::Xavier, 0)
+    }
+
     /// Floating-point operations of one training step: 6 · batch · weights.
     pub fn flops_per_step(&self) -> f64 {
         let weights: usize = self.sizes.windows(2).map(|w| w[0] * w[1]).sum();
@@ -201,15 +213,7 @@ pub struct BenchResult {
 /// Trains `workload` once in f32 and times it.
 pub fn run(workload: &Workload) -> Result<BenchResult> {
     let data = workload.data();
-    let hidden = &workload.sizes[1..workload.sizes.len() - 1];
-    let architecture = Architecture::new(
-        workload.sizes[0],
-        hidden,
-        workload.activation,
-        *workload.sizes.last().expect("sizes"),
-        workload.loss,
-    );
-    let mut network = Network::<f32>::new(architecture, Init::Xavier, 0)?;
+    let mut network = workload.network()?;
     let settings = TrainSettings {
         learning_rate: workload.learning_rate,
         batch_size: BatchSize::Samples(workload.batch),

@@ -74,6 +74,26 @@ pub(super) fn render(picture: &impl Picture, format: Format) -> Result<Vec<u8>> 
     }
 }
 
+/// Draws the legend of `chart`'s labelled series in `corner` (usually
+/// [`emptiest_corner`]): a translucent white box, `area_size` pixels per
+/// entry's swatch, the legend font.
+pub(super) fn draw_legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<Axis, Axis>>,
+    corner: SeriesLabelPosition,
+    area_size: u32,
+) -> Result<()> {
+    chart
+        .configure_series_labels()
+        .position(corner)
+        .margin(12)
+        .legend_area_size(area_size)
+        .label_font(text(LEGEND_SIZE))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.4))
+        .draw()
+        .map_err(drawing_error)
+}
+
 /// Turns a plotters error into an `anyhow` one.
 pub(super) fn drawing_error<E: std::error::Error + Send + Sync>(
     error: DrawingAreaErrorKind<E>,

@@ -345,17 +345,7 @@ impl Prepared<'_> {
             (bounds.x0, bounds.x1),
             (bounds.y0, bounds.y1),
         );
-        chart
-            .configure_series_labels()
-            .position(corner)
-            .margin(10)
-            .legend_area_size(30)
-            .label_font(canvas::text(canvas::LEGEND_SIZE))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.5))
-            .draw()
-            .map_err(drawing_error)?;
-        Ok(())
+        canvas::draw_legend(chart, corner, 30)
     }
 
     fn draw_marks<'a, DB: DrawingBackend + 'a>(

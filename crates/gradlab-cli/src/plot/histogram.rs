@@ -173,16 +173,7 @@ impl Picture for Prepared<'_> {
             });
         }
         if !self.marks.is_empty() {
-            chart
-                .configure_series_labels()
-                .position(self.legend_corner())
-                .margin(12)
-                .legend_area_size(26)
-                .label_font(canvas::text(canvas::LEGEND_SIZE))
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK.mix(0.4))
-                .draw()
-                .map_err(drawing_error)?;
+            canvas::draw_legend(&mut chart, self.legend_corner(), 26)?;
         }
         Ok(())
     }

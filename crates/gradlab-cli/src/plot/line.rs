@@ -153,20 +153,12 @@ impl Picture for Prepared<'_> {
             .iter()
             .any(|series| !series.label.is_empty())
         {
-            chart
-                .configure_series_labels()
-                .position(canvas::emptiest_corner(
-                    self.lines.iter().flatten().copied(),
-                    (self.x.lo, self.x.hi),
-                    (self.y.lo, self.y.hi),
-                ))
-                .margin(12)
-                .legend_area_size(32)
-                .label_font(canvas::text(canvas::LEGEND_SIZE))
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK.mix(0.4))
-                .draw()
-                .map_err(drawing_error)?;
+            let corner = canvas::emptiest_corner(
+                self.lines.iter().flatten().copied(),
+                (self.x.lo, self.x.hi),
+                (self.y.lo, self.y.hi),
+            );
+            canvas::draw_legend(&mut chart, corner, 32)?;
         }
         Ok(())
     }

@@ -113,7 +113,8 @@ fn assert_same_values(got: &ColumnValues, expected: &ColumnValues, context: &str
                 first_bad: expected_bad,
             },
         ) => {
-            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<u64>>();
+            let bits =
+                |v: &gradlab::data::csv::Numbers| v.iter().map(f64::to_bits).collect::<Vec<u64>>();
             assert_eq!(bits(values), bits(expected_values), "{context}: values");
             assert_eq!(first_bad, expected_bad, "{context}: first bad cell");
         }

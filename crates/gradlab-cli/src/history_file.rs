@@ -17,6 +17,7 @@
 
 use crate::output;
 use gradlab::data::dataset::Task;
+use gradlab::float_text::round_trip_text;
 use gradlab::train::interrupt::Interruption;
 use gradlab::train::trainer::{EpochRecord, History};
 use serde::Serialize;
@@ -144,16 +145,17 @@ fn write_csv(history: &History, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// One record as a CSV line (numbers in Rust's shortest round-trip form).
+/// One record as a CSV line (numbers in the shortest round-trip form of
+/// [`round_trip_text`]: `0.0125`, `1e-5`, `3.2e20`).
 fn csv_row(record: &EpochRecord) -> String {
-    let optional = |value: Option<f64>| value.map_or(String::new(), |v| v.to_string());
+    let optional = |value: Option<f64>| value.map_or(String::new(), round_trip_text);
     [
         record.epoch.to_string(),
-        record.train_cost.to_string(),
+        round_trip_text(record.train_cost),
         optional(record.validation_cost),
         optional(record.test_cost),
         optional(record.test_metric),
-        record.learning_rate.to_string(),
+        round_trip_text(record.learning_rate),
         record.steps.to_string(),
     ]
     .join(",")

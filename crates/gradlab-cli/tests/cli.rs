@@ -417,6 +417,86 @@ fn predict_adds_prediction_columns_to_every_row() {
 }
 
 #[test]
+fn huge_targets_give_short_predictions_and_finite_metrics() {
+    // y = (1 + x/4)·1e300 for x = 0, 0.1, …, 3.9: targets from 1e300 to
+    // 1.975e300. `{}` would write each as a 301-digit number, an f32 model's
+    // output cast to f32 would be inf, and squaring errors of about 1e299
+    // overflowed the RMSE to inf (null in JSON).
+    let dir = TempDir::new().unwrap();
+    let rows: String = (0..40)
+        .map(|i| {
+            format!(
+                "{},{:e}\n",
+                i as f64 / 10.0,
+                (1.0 + i as f64 / 40.0) * 1e300
+            )
+        })
+        .collect();
+    write(dir.path(), "huge.csv", &format!("x,y\n{rows}"));
+    ok(gradlab(
+        dir.path(),
+        &[
+            "train",
+            "--data",
+            "huge.csv",
+            "--target",
+            "y",
+            "--inputs",
+            "x",
+            "--epochs",
+            "20",
+            "--quiet",
+            "--out",
+            "huge.safetensors",
+        ],
+    ));
+    let text = ok(gradlab(
+        dir.path(),
+        &[
+            "predict",
+            "--model",
+            "huge.safetensors",
+            "--data",
+            "huge.csv",
+            "--quiet",
+        ],
+    ));
+    let (header, rows) = parse_csv(&text);
+    assert_eq!(header, ["x", "y", "predicted_y"]);
+    assert_eq!(rows.len(), 40);
+    assert_eq!(rows[0][1], "1e300", "the copied target, 1e300, stays short");
+    for row in &rows {
+        let predicted = &row[2];
+        // At most 17 significant digits, a sign, a point and `e300`.
+        assert!(
+            predicted.len() <= 24 && predicted.contains("e"),
+            "{predicted}"
+        );
+        let value: f64 = predicted.parse().unwrap();
+        // Any network's output, scaled back, is near the targets' range.
+        assert!((1e299..1e301).contains(&value), "{predicted}");
+    }
+
+    let eval = ok(gradlab(
+        dir.path(),
+        &[
+            "eval",
+            "--model",
+            "huge.safetensors",
+            "--data",
+            "huge.csv",
+            "--json",
+        ],
+    ));
+    let metrics = &serde_json::from_str::<Value>(&eval).unwrap()["metrics"];
+    let rmse = metrics["rmse"].as_f64().expect("a finite RMSE");
+    let mae = metrics["mae"].as_f64().expect("a finite MAE");
+    // The targets span 0.975e300, so no error is far beyond that.
+    assert!(0.0 < mae && mae <= rmse && rmse < 1e301, "{metrics}");
+    assert!(metrics["r2"].is_f64(), "{metrics}");
+}
+
+#[test]
 fn predict_needs_exactly_one_of_data_and_input() {
     let dir = TempDir::new().unwrap();
     let both = [

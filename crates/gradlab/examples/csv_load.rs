@@ -26,6 +26,7 @@ fn main() {
         }
     };
     let read = started.elapsed().as_secs_f64();
+    let read_peak = peak_resident_bytes();
     let names: Vec<String> = table.column_names().iter().map(|n| n.to_string()).collect();
     let matrix = match table.numeric_matrix(&names) {
         Ok(matrix) => matrix,
@@ -38,12 +39,19 @@ fn main() {
     let f32_bytes = matrix.rows() * matrix.cols() * 4;
     println!(
         "{{\"rows\": {}, \"columns\": {}, \"read_seconds\": {read:.4}, \"matrix_seconds\": {:.4}, \
-         \"total_seconds\": {total:.4}, \"peak_rss_bytes\": {}, \"f32_bytes\": {f32_bytes}}}",
+         \"total_seconds\": {total:.4}, \"read_peak_rss_bytes\": {}, \"peak_rss_bytes\": {}, \
+         \"f32_bytes\": {f32_bytes}}}",
         matrix.rows(),
         matrix.cols(),
         total - read,
-        peak_resident_bytes().map_or("null".to_owned(), |b| b.to_string()),
+        json_bytes(read_peak),
+        json_bytes(peak_resident_bytes()),
     );
+}
+
+/// `bytes` as JSON: a number, or `null` when unknown.
+fn json_bytes(bytes: Option<u64>) -> String {
+    bytes.map_or("null".to_owned(), |b| b.to_string())
 }
 
 /// The process's peak resident set size so far (Linux only).

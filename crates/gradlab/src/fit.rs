@@ -226,16 +226,13 @@ pub fn test_metric<T: Float>(info: &ModelInfo, network: &Network<T>, rows: &Exam
     let output = network.predict(&rows.inputs);
     match (&rows.targets, &info.target_scaler) {
         (Targets::Values(targets), Some(scaler)) => {
-            let squared: f64 = output
-                .iter_rows()
-                .zip(targets.iter_rows())
-                .map(|(p, y)| {
-                    let error = scaler.inverse_value(0, p[0].as_f64())
-                        - scaler.inverse_value(0, y[0].as_f64());
-                    error * error
-                })
-                .sum();
-            (squared / rows.len() as f64).sqrt()
+            // Both back in the target's units.
+            let in_units = |m: &Matrix<T>| -> Vec<f64> {
+                m.iter_rows()
+                    .map(|r| scaler.inverse_value(0, r[0].as_f64()))
+                    .collect()
+            };
+            crate::metrics::root_mean_squared_error(&in_units(&output), &in_units(targets))
         }
         (Targets::Classes { indices, .. }, _) => {
             let correct = output

@@ -107,6 +107,7 @@
 //! - [`train`]: batches, gradient descent, the training loop.
 //! - [`methods`]: the numerical gradient and the gradient check.
 //! - [`metrics`], [`model`], [`model_file`], [`fit`].
+//! - [`float_text`]: numbers written as data, round-trip exact and short.
 #![warn(missing_docs)]
 
 pub mod analysis;
@@ -116,6 +117,7 @@ pub mod data;
 pub mod element;
 pub mod error;
 pub mod fit;
+pub mod float_text;
 pub mod matrix;
 pub mod methods;
 pub mod metrics;

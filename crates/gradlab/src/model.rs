@@ -442,7 +442,7 @@ fn regression_truth(table: &Table, info: &ModelInfo) -> Result<Vec<f64>> {
             ));
         }
     }
-    Ok(table.numeric(&info.target_column)?.to_vec())
+    table.numeric(&info.target_column)
 }
 
 /// The index in the model's labels of every cell of the target column.

@@ -98,7 +98,7 @@ fn wide_table(rows: usize, seed: u64, classification: bool) -> Table {
         .map(|(i, values)| Column {
             name: format!("x{i}"),
             values: ColumnValues::Numeric {
-                values,
+                values: values.into(),
                 first_bad: None,
             },
         })
@@ -111,7 +111,7 @@ fn wide_table(rows: usize, seed: u64, classification: bool) -> Table {
         )
     } else {
         ColumnValues::Numeric {
-            values: y,
+            values: y.into(),
             first_bad: None,
         }
     };

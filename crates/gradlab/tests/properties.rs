@@ -255,7 +255,7 @@ fn assert_read_back(read: &Table, table: &RandomTable) -> Result<(), TestCaseErr
                 Some(want),
             ) => {
                 let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-                prop_assert_eq!(bits(got), bits(want), "column {}", &column.name);
+                prop_assert_eq!(bits(&got.to_vec()), bits(want), "column {}", &column.name);
             }
             (ColumnValues::Text(_), None) => {}
             (got, _) => prop_assert!(false, "column {} read as {:?}", &column.name, got),

@@ -366,7 +366,7 @@ impl<'a, T: Float> Search<'a, T> {
                     let i = (point as u64 / stride) % axis_points;
                     record.push(format!("{:.decimals$}", axis.value(i)));
                 }
-                record.push(cost.to_string());
+                record.push(gradlab::float_text::round_trip_text(*cost));
                 csv.write_record(&record).map_err(csv_to_io)?;
             }
             csv.flush()

@@ -2,10 +2,11 @@
 //! file (`--data`) or for one case given on the command line (`--input`).
 //!
 //! The CSV output is the input rows with every original column (numbers
-//! written with Rust's `{}` of `f64`, text as read, cells that were not
+//! written as [`round_trip_text`] does: the shortest text that reads back
+//! to the same value, `38.25` or `1e300`; text as read, cells that were not
 //! numbers in a numeric column left empty) and then `predicted_<target>`:
 //! the value in the target's units, or the class name followed by one
-//! `p_<label>` probability column per class.
+//! `p_<label>` probability column per class, written the same way.
 //!
 //! The model's input columns are found by name, in any order; a missing one
 //! is an error naming it, and columns the model does not use are copied
@@ -17,6 +18,7 @@ use crate::report;
 use crate::settings_args::CsvArgs;
 use clap::{ArgGroup, Args};
 use gradlab::data::csv::{Column, ColumnValues, Table};
+use gradlab::float_text::round_trip_text;
 use gradlab::model::{ModelInfo, Predictions};
 use gradlab::Precision;
 use std::io::{self, Write};
@@ -204,12 +206,12 @@ fn write_rows(
     writer.flush()
 }
 
-/// A cell as written back: numbers with `{}`, text as read, a number that
-/// was not finite (or not a number) as an empty cell.
+/// A cell as written back: numbers as [`round_trip_text`] writes them, text
+/// as read, a number that was not finite (or not a number) as an empty cell.
 fn cell(values: &ColumnValues, row: usize) -> String {
     match values {
-        ColumnValues::Numeric { values, .. } if values[row].is_finite() => {
-            format!("{}", values[row])
+        ColumnValues::Numeric { values, .. } if values.get(row).is_finite() => {
+            round_trip_text(values.get(row))
         }
         ColumnValues::Numeric { .. } => String::new(),
         ColumnValues::Text(cells) => cells[row].clone(),
@@ -235,9 +237,14 @@ fn prediction_cells(predictions: &Predictions, row: usize, info: &ModelInfo) -> 
 /// A predicted number with the digits the model's precision carries: an
 /// f32 model's output printed as an f32 (`37.61956`), not as the f64 it was
 /// widened to (`37.619559306197985`). Both forms read back to the same f32.
+/// A value beyond the f32's normal range (a target of 1e300 is scaled back
+/// in f64) keeps its f64 digits rather than becoming `inf` or `0`.
 fn model_precision_text(value: f64, precision: Precision) -> String {
+    let f32_normal = f64::from(f32::MIN_POSITIVE)..=f64::from(f32::MAX);
     match precision {
-        Precision::F32 => format!("{}", value as f32),
-        Precision::F64 => format!("{value}"),
+        Precision::F32 if value == 0.0 || f32_normal.contains(&value.abs()) => {
+            round_trip_text(value as f32)
+        }
+        Precision::F32 | Precision::F64 => round_trip_text(value),
     }
 }

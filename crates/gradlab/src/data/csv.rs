@@ -35,18 +35,25 @@
 //! - With [`CsvOptions::decimal_comma`] a number holding a `.` is refused
 //!   rather than read: in such files `1.250` usually means 1250.
 //!
-//! Speed (issue 6) changes none of this: a numeric cell that is a plain
-//! decimal number is read from its bytes (`fast_cells`), any other goes the
-//! ordinary way; and [`Table::read_path`] reads the file whole and, when it
-//! holds no `"`, in parts on several threads (`parallel`), falling back to
-//! the one-thread reader for anything the parts cannot settle alone, so the
-//! table and the first error are the same.
+//! Speed and memory (issue 6) change none of this:
+//!
+//! - a numeric cell that is a plain decimal number is read from its bytes,
+//!   and a short one (`52.7941`) is kept in 32 bits, exactly
+//!   (`packed_decimal`, [`Numbers`]); any other cell goes the ordinary way;
+//! - [`Table::read_path`] reads a file of a few megabytes or more in
+//!   windows of whole lines and, while it holds no `"`, each window in
+//!   parts on several threads (`parallel`, `windows`), falling back to the
+//!   one-thread reader, from the start, for anything the parts cannot
+//!   settle alone, so the table and the first error are the same.
 
 mod fast_cells;
+mod numbers;
+mod packed_decimal;
+mod packed_rows;
 mod parallel;
 mod plain_records;
 mod record_lines;
-mod whole_file;
+mod windows;
 
 use crate::error::{CellProblem, Error, Result, RowPlace};
 use crate::matrix::Matrix;
@@ -54,6 +61,8 @@ use rayon::prelude::*;
 use record_lines::{LineMap, RecordLines};
 use std::io::Read;
 use std::path::Path;
+
+pub use numbers::Numbers;
 
 /// How to read a CSV file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -170,7 +179,7 @@ pub enum ColumnValues {
     /// `f64`, with `NaN` where a cell is not a finite number.
     Numeric {
         /// One value per data row.
-        values: Vec<f64>,
+        values: Numbers,
         /// The first cell that is not a finite number, if any.
         first_bad: Option<BadCell>,
     },
@@ -235,14 +244,26 @@ impl Table {
         if path == Path::new("-") {
             return Table::read(std::io::stdin().lock(), "<stdin>", options);
         }
-        // Held whole in memory, the file can be read on several threads.
-        let bytes = whole_file::read_whole_file(path).map_err(|err| Error::io(path, err))?;
-        let part_bytes = parallel::part_bytes(bytes.len());
-        parallel::read_in_parts(bytes, &path.display().to_string(), options, part_bytes)
+        let source_name = path.display().to_string();
+        let open = || std::fs::File::open(path).map_err(|err| Error::io(path, err));
+        let read_serially = || Table::read(std::io::BufReader::new(open()?), &source_name, options);
+        let file = open()?;
+        let total_bytes = file.metadata().map_or(0, |m| m.len() as usize);
+        if total_bytes < 2 * parallel::PART_BYTES {
+            return read_serially();
+        }
+        parallel::read_in_windows(
+            file,
+            total_bytes,
+            read_serially,
+            &source_name,
+            options,
+            parallel::PART_BYTES,
+        )
     }
 
     /// For fuzzing and tests only, not a stable API: reads `bytes` the way
-    /// [`Table::read_path`] reads a file held in memory, cut into parts of
+    /// [`Table::read_path`] reads a large file, in windows cut into parts of
     /// about `part_bytes` bytes (any size, even 1) read in parallel, so that
     /// small inputs reach the parallel path. Gives the same table or error
     /// as [`Table::read`] on the same bytes.
@@ -253,7 +274,15 @@ impl Table {
         options: &CsvOptions,
         part_bytes: usize,
     ) -> Result<Table> {
-        parallel::read_in_parts(bytes.to_vec(), source_name, options, part_bytes)
+        let read_serially = || Table::read(bytes, source_name, options);
+        parallel::read_in_windows(
+            bytes,
+            bytes.len(),
+            read_serially,
+            source_name,
+            options,
+            part_bytes,
+        )
     }
 
     /// Reads CSV text from `reader`; `source_name` names it in errors.
@@ -463,20 +492,20 @@ impl Table {
     /// [`Error::NotANumber`] names its first cell that is not a finite number
     /// (row, column, text); for a text column that is its first non-numeric
     /// cell.
-    pub fn numeric(&self, name: &str) -> Result<&[f64]> {
+    pub fn numeric(&self, name: &str) -> Result<Vec<f64>> {
         let column = self.column(name)?;
         match &column.values {
             ColumnValues::Numeric {
                 values,
                 first_bad: None,
-            } => Ok(values),
+            } => Ok(values.to_vec()),
             ColumnValues::Numeric {
                 first_bad: Some(bad),
                 ..
             } => Err(self.not_a_number(name, bad)),
             ColumnValues::Text(cells) => match self.first_non_number(cells) {
                 Some(bad) => Err(self.not_a_number(name, &bad)),
-                None => Ok(&[]),
+                None => Ok(Vec::new()),
             },
         }
     }
@@ -489,25 +518,37 @@ impl Table {
         self.check_columns(names, &[])?;
         let columns = names
             .iter()
-            .map(|name| self.numeric(name))
+            .map(|name| self.numbers(name))
             .collect::<Result<Vec<_>>>()?;
-        const ROWS_PER_TASK: usize = 16_384;
+        // Blocks of rows small enough to stay in cache while each column
+        // is written into them, on several threads: the copy is as big as
+        // the data.
+        const ROWS_PER_TASK: usize = 2_048;
         let width = columns.len();
         let mut matrix = Matrix::zeros(self.rows, width);
-        // In blocks of rows on several threads: the copy is as big as the data.
         matrix
             .as_mut_slice()
             .par_chunks_mut(width.max(1) * ROWS_PER_TASK)
             .enumerate()
             .for_each(|(block, cells)| {
-                let first_row = block * ROWS_PER_TASK;
-                for (offset, row) in cells.chunks_mut(width.max(1)).enumerate() {
-                    for (cell, column) in row.iter_mut().zip(&columns) {
-                        *cell = column[first_row + offset];
-                    }
+                for (index, column) in columns.iter().enumerate() {
+                    column.copy_into_column(block * ROWS_PER_TASK, cells, width, index);
                 }
             });
         Ok(matrix)
+    }
+
+    /// The values of the numeric column called `name`, checked as
+    /// [`Table::numeric`] does, without a copy.
+    fn numbers(&self, name: &str) -> Result<&Numbers> {
+        match &self.column(name)?.values {
+            ColumnValues::Numeric {
+                values,
+                first_bad: None,
+            } => Ok(values),
+            // A text column of no cells (a table made in code) has no values.
+            _ => self.numeric(name).map(|_| &numbers::NONE),
+        }
     }
 
     /// The column called `name` as text.
@@ -762,7 +803,7 @@ enum ColumnBuilder {
     Undecided { empty_cells: usize },
     /// Numbers, parsed as they arrive.
     Numeric {
-        values: Vec<f64>,
+        values: Numbers,
         first_bad: Option<BadCell>,
     },
     /// Text.
@@ -775,21 +816,15 @@ impl ColumnBuilder {
     }
 
     /// The fast path of [`ColumnBuilder::push`] for a numeric column: adds
-    /// the untrimmed `cell` and returns `true` when it is a plain number
-    /// ([`fast_cells::plain_number`]; never with a decimal comma). Otherwise
-    /// adds nothing and returns `false`.
+    /// the untrimmed `cell` and returns `true` when it is a plain decimal
+    /// number ([`Numbers::push_plain`]; never with a decimal comma).
+    /// Otherwise adds nothing and returns `false`.
     #[inline]
     fn push_plain_number(&mut self, cell: &[u8]) -> bool {
         let ColumnBuilder::Numeric { values, .. } = self else {
             return false;
         };
-        match fast_cells::plain_number(cell) {
-            Some(value) => {
-                values.push(value);
-                true
-            }
-            None => false,
-        }
+        values.push_plain(cell)
     }
 
     /// Adds the trimmed `cell` of 1-based data row `row`.
@@ -800,7 +835,9 @@ impl ColumnBuilder {
                 *self = Self::decided(*empty_cells, cell, options)
             }
             ColumnBuilder::Numeric { values, first_bad } => {
-                values.push(parse_or_record(cell, row, first_bad, options));
+                if options.decimal_comma || !values.push_plain(cell.as_bytes()) {
+                    values.push(parse_or_record(cell, row, first_bad, options));
+                }
             }
             ColumnBuilder::Text(cells) => cells.push(cell.to_owned()),
         }
@@ -818,13 +855,18 @@ impl ColumnBuilder {
             row: 1,
             text: String::new(),
         });
-        let mut values = vec![f64::NAN; empty_cells];
-        values.push(parse_or_record(
-            cell,
-            empty_cells + 1,
-            &mut first_bad,
-            options,
-        ));
+        let mut values = match empty_cells {
+            0 => Numbers::new(),
+            _ => Numbers::nans(empty_cells),
+        };
+        if options.decimal_comma || !values.push_plain(cell.as_bytes()) {
+            values.push(parse_or_record(
+                cell,
+                empty_cells + 1,
+                &mut first_bad,
+                options,
+            ));
+        }
         ColumnBuilder::Numeric { values, first_bad }
     }
 
@@ -882,11 +924,11 @@ fn classify_cells(cells: &[String], options: &CsvOptions) -> ColumnValues {
     builder.finish()
 }
 
-fn first_non_finite(values: &[f64]) -> Option<BadCell> {
+fn first_non_finite(values: &Numbers) -> Option<BadCell> {
     let index = values.iter().position(|v| !v.is_finite())?;
     Some(BadCell {
         row: index + 1,
-        text: format!("{}", values[index]),
+        text: format!("{}", values.get(index)),
     })
 }
 
@@ -994,8 +1036,8 @@ mod tests {
         assert_eq!((row, text.as_str()), (2, "NA"));
         match &table.column("x").unwrap().values {
             ColumnValues::Numeric { values, .. } => {
-                assert_eq!(values[2], 3.0);
-                assert!(values[1].is_nan() && values[3].is_nan());
+                assert_eq!(values.get(2), 3.0);
+                assert!(values.get(1).is_nan() && values.get(3).is_nan());
             }
             other => panic!("expected numeric, got {other:?}"),
         }
@@ -1366,6 +1408,41 @@ mod tests {
     }
 
     #[test]
+    fn a_large_file_reads_in_windows_like_one_piece() {
+        // Over 2 parts (2 MiB) of rows, so read_path reads it in windows;
+        // then the same with a quote near the end (which sends it back to
+        // the serial reader, from the start) and with a bad cell there.
+        let mut text = String::from("x,y,label\n");
+        for i in 0..120_000 {
+            text.push_str(&format!("{}.25,-{i}e-3,n{}\n", i % 977, i % 7));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.csv");
+        let variants = [
+            text.clone(),
+            format!("{text}1,2,\"q\"\n3,4,5\n"),
+            format!("{text}1,oops,a\n3,4,5\n"),
+        ];
+        assert!(text.len() > 2 * parallel::PART_BYTES);
+        for variant in variants {
+            std::fs::write(&path, &variant).unwrap();
+            let name = path.display().to_string();
+            let serial = Table::read(variant.as_bytes(), &name, &CsvOptions::default());
+            let windows = Table::read_path(&path, &CsvOptions::default());
+            assert_eq!(format!("{windows:?}"), format!("{serial:?}"));
+            for row in [1, 60_000, 120_001] {
+                assert_eq!(
+                    windows.as_ref().unwrap().place(row),
+                    serial.as_ref().unwrap().place(row)
+                );
+            }
+        }
+        let table = Table::read_path(&path, &CsvOptions::default()).unwrap();
+        let (row, _, text) = not_a_number(table.numeric("y").unwrap_err());
+        assert_eq!((row, text.as_str()), (120_001, "oops"));
+    }
+
+    #[test]
     fn from_columns_checks_and_normalizes() {
         let column = |name: &str, cells: &[&str]| Column {
             name: name.to_owned(),
@@ -1393,7 +1470,7 @@ mod tests {
         let nan = Column {
             name: "v".to_owned(),
             values: ColumnValues::Numeric {
-                values: vec![1.0, f64::NAN],
+                values: vec![1.0, f64::NAN].into(),
                 first_bad: None,
             },
         };

@@ -285,7 +285,7 @@ fn regression_target(table: &Table, name: &str) -> Result<Target> {
             });
         }
     }
-    Ok(Target::Regression(table.numeric(name)?.to_vec()))
+    Ok(Target::Regression(table.numeric(name)?))
 }
 
 /// The most classes a classification target may have.

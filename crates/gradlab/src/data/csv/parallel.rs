@@ -1,87 +1,200 @@
-//! Reading a CSV file held in memory on several threads.
+//! Reading CSV text on several threads, a window at a time.
 //!
-//! When the file has no `"` at all, every record is one line, so the text
+//! When the text has no `"` at all, every record is one line, so the text
 //! can be cut after any `\n` into parts that are records on their own.
-//! [`read_in_parts`] reads the header line on its own with the ordinary
-//! reader, then each part on a thread, its records found by
-//! [`PlainRecords`] and its cells added by the ordinary code
-//! ([`Table::add_cells`]: same cell rules), and joins the parts' columns,
-//! shifting their row and line numbers.
+//! [`read_in_windows`] reads the text in windows of whole lines through one
+//! reused buffer ([`Windows`]), so a file of any size takes memory for its
+//! columns and one window, not for the whole text. It reads the header line
+//! on its own with the ordinary reader, then cuts each window into parts
+//! read on all threads, their records found by [`PlainRecords`] and their
+//! cells added by the ordinary code ([`Table::add_cells`]: same cell
+//! rules), and appends the parts' columns, shifting their row and line
+//! numbers.
 //!
 //! The result is exactly what [`Table::read`] makes of the same bytes,
-//! because anything the parts cannot settle alone goes back to it: a `"`
-//! anywhere, any error in any part (so the error reported is the serial
-//! reader's first one), a part starting with a byte-order mark, or a column
-//! whose parts disagree on its kind (numbers in one, text in another: only
-//! the first non-empty cell of the whole column decides).
+//! because anything the parts cannot settle alone goes back to it, read
+//! from the start: a `"` anywhere, any error in any part (so the error
+//! reported is the serial reader's first one), a part starting with a
+//! byte-order mark, or a column whose parts disagree on its kind (numbers
+//! in one, text in another: only the first non-empty cell of the whole
+//! column decides).
 
+use super::packed_rows;
 use super::plain_records::{self, PlainRecords};
-use super::{csv_reader, BadCell, ColumnBuilder, CsvOptions, LineMap, Table};
-use crate::error::Result;
+use super::windows::Windows;
+use super::{csv_reader, BadCell, ColumnBuilder, CsvOptions, LineMap, Numbers, Table};
+use crate::error::{Error, Result};
 use rayon::prelude::*;
+use std::io::Read;
 
 /// The UTF-8 byte-order mark, which the reader drops only at the start.
 const BOM: &[u8] = b"\xef\xbb\xbf";
 
-/// Parts are never smaller than this (smaller files are read on one thread).
-const MIN_PART_BYTES: usize = 1 << 20;
+/// The size of the parts a window is cut into. Files smaller than two
+/// parts are read on one thread.
+pub(super) const PART_BYTES: usize = 1 << 20;
 
-/// The part size for a file of `len` bytes: a few parts per thread, so a
-/// slow part does not keep the others waiting.
-pub(super) fn part_bytes(len: usize) -> usize {
-    (len / (4 * rayon::current_num_threads())).max(MIN_PART_BYTES)
-}
+/// Parts per thread in a window: a few, so a slow part does not keep the
+/// others waiting.
+const PARTS_PER_THREAD: usize = 2;
 
-/// Reads `bytes`, named `source_name` in errors, cut into parts of about
-/// `part_bytes` bytes read in parallel; the same table or error as
-/// [`Table::read`].
-pub(super) fn read_in_parts(
-    bytes: Vec<u8>,
+/// Reads `source` (about `total_bytes` long), named `source_name` in
+/// errors, in windows cut into parts of about `part_bytes` bytes read in
+/// parallel; the same table or error as [`Table::read`], which
+/// `read_serially` calls on the same text from its start whenever the
+/// parts cannot settle it.
+pub(super) fn read_in_windows(
+    source: impl Read,
+    total_bytes: usize,
+    read_serially: impl FnOnce() -> Result<Table>,
     source_name: &str,
     options: &CsvOptions,
     part_bytes: usize,
 ) -> Result<Table> {
     options.validate()?;
-    let read_serially = |bytes: &[u8]| Table::read(bytes, source_name, options);
-    if memchr::memchr(b'"', &bytes).is_some() {
-        return read_serially(&bytes);
-    }
-    let Some((head, parts)) = cut_after_line_ends(&bytes, part_bytes) else {
-        return read_serially(&bytes);
+    let part_bytes = part_bytes.max(1);
+    let window_bytes = part_bytes * PARTS_PER_THREAD * rayon::current_num_threads().max(1);
+    let mut windows = Windows::new(source, window_bytes);
+    let reader = PartReader {
+        source_name,
+        options,
+        part_bytes,
     };
-    let Some(mut pieces) = read_pieces(head, &parts, source_name, options) else {
-        return read_serially(&bytes);
-    };
-    if !kinds_agree(&pieces) {
-        return read_serially(&bytes);
+    match reader.read(&mut windows, total_bytes)? {
+        Some(table) => Ok(table),
+        None => read_serially(),
     }
-    // The columns take as much room as the file: let it go first.
-    drop(bytes);
-    let first = pieces.remove(0);
-    join(first, pieces)
 }
 
-/// The rows of one part: its own row and line numbers start at 1.
+/// What every part is read with.
+struct PartReader<'a> {
+    source_name: &'a str,
+    options: &'a CsvOptions,
+    part_bytes: usize,
+}
+
+impl PartReader<'_> {
+    /// The table of every window of `windows`; `None` when the serial
+    /// reader must settle it. Only I/O failures are errors here.
+    fn read(&self, windows: &mut Windows<impl Read>, total_bytes: usize) -> Result<Option<Table>> {
+        let io = |err| Error::io(self.source_name, err);
+        let Some(first) = windows.next_window().map_err(io)? else {
+            return Ok(None);
+        };
+        let Some(header_end) = memchr::memchr(b'\n', first).map(|i| i + 1) else {
+            return Ok(None);
+        };
+        let (head, body) = first.split_at(header_end);
+        if has_quote(head) {
+            return Ok(None);
+        }
+        let Some(mut joined) = self.read_head(head) else {
+            return Ok(None);
+        };
+        if !self.add_window(&mut joined, body) {
+            return Ok(None);
+        }
+        make_room(&mut joined, first.len(), total_bytes);
+        while let Some(window) = windows.next_window().map_err(io)? {
+            if !self.add_window(&mut joined, window) {
+                return Ok(None);
+            }
+        }
+        if joined.table.rows == 0 {
+            return Ok(None);
+        }
+        let Piece {
+            table,
+            names,
+            builders,
+            ..
+        } = joined;
+        table.finish(names, builders).map(Some)
+    }
+
+    /// The header line (with any rows it holds after lone `\r`s) read by
+    /// the ordinary reader; `None` on any error.
+    fn read_head(&self, head: &[u8]) -> Option<Piece> {
+        let mut reader = csv_reader(head, self.options);
+        let (mut table, names) =
+            Table::read_header(&mut reader, self.source_name, self.options).ok()?;
+        let builders = table.read_rows(&mut reader, &names).ok()?;
+        Some(Piece {
+            table,
+            names,
+            builders,
+            line_ends: PlainRecords::line_ends(head),
+        })
+    }
+
+    /// Reads `window` (whole lines) in parts in parallel and appends them
+    /// to `joined`; `false` when the serial reader must settle the file.
+    fn add_window(&self, joined: &mut Piece, window: &[u8]) -> bool {
+        if has_quote(window) {
+            return false;
+        }
+        let parts = cut_after_line_ends(window, self.part_bytes);
+        if parts.iter().any(|part| part.starts_with(BOM)) {
+            return false;
+        }
+        let pieces: Option<Vec<Piece>> = parts
+            .par_iter()
+            .map(|part| self.read_part(part, joined))
+            .collect();
+        let Some(pieces) = pieces else {
+            return false;
+        };
+        if !kinds_agree(&joined.builders, &pieces) {
+            return false;
+        }
+        pieces
+            .into_iter()
+            .for_each(|piece| append_piece(joined, piece));
+        true
+    }
+
+    /// The rows of `part` (whole lines after the header); `None` on any
+    /// error.
+    fn read_part(&self, part: &[u8], joined: &Piece) -> Option<Piece> {
+        let mut table = Table::empty(
+            self.source_name,
+            self.options,
+            joined.table.likely_delimiter,
+        );
+        let (builders, line_ends) = read_plain_rows(&mut table, part, &joined.names).ok()?;
+        Some(Piece {
+            table,
+            names: Vec::new(),
+            builders,
+            line_ends,
+        })
+    }
+}
+
+/// True when `bytes` hold a `"`.
+fn has_quote(bytes: &[u8]) -> bool {
+    memchr::memchr(b'"', bytes).is_some()
+}
+
+/// Rows of the text, their own row and line numbers starting at 1; for
+/// the text read so far, its rows and columns.
 struct Piece {
-    /// The table of the part (no columns; rows and their lines).
+    /// The rows and their lines (no columns).
     table: Table,
-    /// The names from the header.
+    /// The names from the header (only in the first piece).
     names: Vec<String>,
     /// One builder per column.
     builders: Vec<ColumnBuilder>,
-    /// Line ends in the part's bytes (`\n`, `\r\n` and a lone `\r` each one).
+    /// Line ends in the piece's bytes (`\n`, `\r\n` and a lone `\r` each one).
     line_ends: usize,
 }
 
-/// The header line (up to its first `\n`) and the rest cut after a `\n`
-/// roughly every `part_bytes`; `None` when that gives fewer than two parts
-/// after the header, or a part starts with a byte-order mark.
-fn cut_after_line_ends(bytes: &[u8], part_bytes: usize) -> Option<(&[u8], Vec<&[u8]>)> {
-    let header_end = memchr::memchr(b'\n', bytes)? + 1;
-    let (head, mut rest) = bytes.split_at(header_end);
+/// `bytes` (whole lines) cut after a `\n` roughly every `part_bytes`.
+fn cut_after_line_ends(bytes: &[u8], part_bytes: usize) -> Vec<&[u8]> {
+    let mut rest = bytes;
     let mut parts = Vec::new();
     while !rest.is_empty() {
-        let cut = match rest.get(part_bytes.max(1)..) {
+        let cut = match rest.get(part_bytes..) {
             None => rest.len(),
             Some(after) => memchr::memchr(b'\n', after).map_or(rest.len(), |i| part_bytes + i + 1),
         };
@@ -89,44 +202,7 @@ fn cut_after_line_ends(bytes: &[u8], part_bytes: usize) -> Option<(&[u8], Vec<&[
         parts.push(part);
         rest = after;
     }
-    let usable = parts.len() >= 2 && !parts.iter().any(|part| part.starts_with(BOM));
-    usable.then_some((head, parts))
-}
-
-/// Reads the header line (with any rows it holds after lone `\r`s) and
-/// every part, in parallel; `None` on any error.
-fn read_pieces(
-    head: &[u8],
-    parts: &[&[u8]],
-    source_name: &str,
-    options: &CsvOptions,
-) -> Option<Vec<Piece>> {
-    let mut reader = csv_reader(head, options);
-    let (mut table, names) = Table::read_header(&mut reader, source_name, options).ok()?;
-    let builders = table.read_rows(&mut reader, &names).ok()?;
-    let likely_delimiter = table.likely_delimiter;
-    let first = Piece {
-        table,
-        names: names.clone(),
-        builders,
-        line_ends: PlainRecords::line_ends(head),
-    };
-    let rest: Option<Vec<Piece>> = parts
-        .par_iter()
-        .map(|part| {
-            let mut table = Table::empty(source_name, options, likely_delimiter);
-            let (builders, line_ends) = read_plain_rows(&mut table, part, &names).ok()?;
-            Some(Piece {
-                table,
-                names: Vec::new(),
-                builders,
-                line_ends,
-            })
-        })
-        .collect();
-    let mut pieces = vec![first];
-    pieces.extend(rest?);
-    Some(pieces)
+    parts
 }
 
 /// [`Table::read_rows`] for a part without `"`: the same rows, lines and
@@ -139,11 +215,17 @@ fn read_plain_rows(
 ) -> Result<(Vec<ColumnBuilder>, usize)> {
     let mut builders: Vec<ColumnBuilder> = names.iter().map(|_| ColumnBuilder::new()).collect();
     let delimiter = table.options.delimiter;
+    let fast_rows = !table.options.decimal_comma && packed_rows::usable_with(delimiter);
     let mut cells = Vec::with_capacity(names.len());
+    let mut scratch = Vec::with_capacity(names.len());
     let mut records = PlainRecords::new(part);
     for (line, record) in records.by_ref() {
         table.rows += 1;
         table.lines.push(table.rows, line);
+        if fast_rows && packed_rows::push_packed_row(record, delimiter, &mut builders, &mut scratch)
+        {
+            continue;
+        }
         plain_records::split_cells(record, delimiter, &mut cells);
         table.add_cells(&mut builders, cells.len(), cells.iter().copied(), names)?;
         if table.rows == 1 {
@@ -153,6 +235,17 @@ fn read_plain_rows(
         }
     }
     Ok((builders, records.line_ends_passed()))
+}
+
+/// Makes room in `joined`, read from the first `bytes_read` bytes, for the
+/// rows of the whole text of `total_bytes` bytes, estimated from the bytes
+/// per row so far, so the columns grow once instead of by doubling (room
+/// never written takes no memory).
+fn make_room(joined: &mut Piece, bytes_read: usize, total_bytes: usize) {
+    let rows = joined.table.rows;
+    let estimate = (total_bytes as f64 / bytes_read.max(1) as f64 * rows as f64 * 1.05) as usize;
+    let more = estimate.saturating_sub(rows) + 1024;
+    joined.builders.iter_mut().for_each(|b| reserve(b, more));
 }
 
 /// Makes room in `builder` for `rows` more cells.
@@ -173,71 +266,33 @@ fn kind(builder: &ColumnBuilder) -> Option<bool> {
     }
 }
 
-/// True when, column by column, every part that decided a kind decided the
-/// same one.
-fn kinds_agree(pieces: &[Piece]) -> bool {
-    let columns = pieces[0].builders.len();
-    (0..columns).all(|column| {
-        let mut kinds = pieces.iter().filter_map(|p| kind(&p.builders[column]));
+/// True when, column by column, the columns so far and every piece that
+/// decided a kind decided the same one.
+fn kinds_agree(so_far: &[ColumnBuilder], pieces: &[Piece]) -> bool {
+    (0..so_far.len()).all(|column| {
+        let mut kinds = std::iter::once(&so_far[column])
+            .chain(pieces.iter().map(|p| &p.builders[column]))
+            .filter_map(kind);
         let first = kinds.next();
         kinds.all(|k| Some(k) == first)
     })
 }
 
-/// The table of `first` followed by the rows of `rest`: the lines noted
-/// while the columns are joined, each column on a thread of its own.
-fn join(first: Piece, rest: Vec<Piece>) -> Result<Table> {
-    let Piece {
-        mut table,
-        names,
-        builders,
-        mut line_ends,
-    } = first;
-    // Each column's parts, each with the rows before it.
-    let mut columns: Vec<Vec<(usize, ColumnBuilder)>> =
-        builders.into_iter().map(|b| vec![(0, b)]).collect();
-    // Each later part's table with the rows and line ends before it.
-    let mut tables = Vec::with_capacity(rest.len());
-    let mut rows = table.rows;
-    for piece in rest {
-        for (column, part) in columns.iter_mut().zip(piece.builders) {
-            column.push((rows, part));
-        }
-        let part_rows = piece.table.rows;
-        tables.push((rows, line_ends, piece.table));
-        rows += part_rows;
-        line_ends += piece.line_ends;
-    }
-    let lines = &mut table.lines;
-    let ((), builders) = rayon::join(
-        || {
-            for (rows, line_ends, part) in &tables {
-                append_lines(lines, *rows, *line_ends, part);
-            }
-        },
-        || {
-            columns
-                .into_par_iter()
-                .map(|parts| join_column(parts, rows))
-                .collect::<Vec<_>>()
-        },
+/// Appends the rows of `piece` (the next rows of the text) to `joined`:
+/// their lines and their cells.
+fn append_piece(joined: &mut Piece, piece: Piece) {
+    let rows = joined.table.rows;
+    append_lines(
+        &mut joined.table.lines,
+        rows,
+        joined.line_ends,
+        &piece.table,
     );
-    table.rows = rows;
-    table.finish(names, builders)
-}
-
-/// One column of `total_rows` cells made of its parts, each with the rows
-/// before it (the first part first, with none).
-fn join_column(parts: Vec<(usize, ColumnBuilder)>, total_rows: usize) -> ColumnBuilder {
-    let mut parts = parts.into_iter();
-    let mut builder = match parts.next() {
-        Some((_, builder)) => builder,
-        None => return ColumnBuilder::new(),
-    };
-    for (rows, part) in parts {
-        append(&mut builder, part, rows, total_rows);
+    for (builder, part) in joined.builders.iter_mut().zip(piece.builders) {
+        append(builder, part, rows);
     }
-    builder
+    joined.table.rows += piece.table.rows;
+    joined.line_ends += piece.line_ends;
 }
 
 /// Notes the lines of `part`'s rows, which follow `rows` rows and
@@ -250,11 +305,9 @@ fn append_lines(lines: &mut LineMap, rows: usize, line_ends: usize, part: &Table
     }
 }
 
-/// Appends the cells of `part` (a column of a later part of the file, after
-/// `rows` rows; both of the same kind or undecided) to `builder`, making
-/// room for `total_rows` at once.
-fn append(builder: &mut ColumnBuilder, part: ColumnBuilder, rows: usize, total_rows: usize) {
-    let room = total_rows - rows;
+/// Appends the cells of `part` (a column of a later part of the text,
+/// after `rows` rows; both of the same kind or undecided) to `builder`.
+fn append(builder: &mut ColumnBuilder, part: ColumnBuilder, rows: usize) {
     match (builder, part) {
         (
             ColumnBuilder::Undecided { empty_cells },
@@ -266,16 +319,15 @@ fn append(builder: &mut ColumnBuilder, part: ColumnBuilder, rows: usize, total_r
             // Nothing before (the usual header part): the part is the column
             // so far, taken without a copy.
             *builder = part;
-            reserve(builder, room);
         }
         (builder @ ColumnBuilder::Undecided { .. }, part) => {
             // Every earlier cell was empty: as if they began the part.
-            *builder = after_empty_cells(rows, part, room);
+            *builder = after_empty_cells(rows, part);
         }
         (ColumnBuilder::Numeric { values, first_bad }, part) => {
             let (more, bad) = match part {
                 ColumnBuilder::Undecided { empty_cells } => (
-                    vec![f64::NAN; empty_cells],
+                    Numbers::nans(empty_cells),
                     (empty_cells > 0).then(|| BadCell {
                         row: 1,
                         text: String::new(),
@@ -284,8 +336,7 @@ fn append(builder: &mut ColumnBuilder, part: ColumnBuilder, rows: usize, total_r
                 ColumnBuilder::Numeric { values, first_bad } => (values, first_bad),
                 ColumnBuilder::Text(_) => unreachable!("kinds_agree checked the kinds"),
             };
-            values.reserve(room);
-            values.extend(more);
+            values.append(more);
             if first_bad.is_none() {
                 *first_bad = bad.map(|bad| BadCell {
                     row: rows + bad.row,
@@ -294,23 +345,23 @@ fn append(builder: &mut ColumnBuilder, part: ColumnBuilder, rows: usize, total_r
             }
         }
         (ColumnBuilder::Text(cells), part) => {
-            let more = match part {
-                ColumnBuilder::Undecided { empty_cells } => vec![String::new(); empty_cells],
-                ColumnBuilder::Text(more) => more,
+            match part {
+                ColumnBuilder::Undecided { empty_cells } => {
+                    cells.extend(std::iter::repeat_n(String::new(), empty_cells))
+                }
+                ColumnBuilder::Text(more) => cells.extend(more),
                 ColumnBuilder::Numeric { .. } => unreachable!("kinds_agree checked the kinds"),
             };
-            cells.reserve(room);
-            cells.extend(more);
         }
     }
 }
 
 /// The column whose first `rows` cells are empty and whose later cells are
-/// those of `part` (decided), with room for `room` more cells.
-fn after_empty_cells(rows: usize, part: ColumnBuilder, room: usize) -> ColumnBuilder {
+/// those of `part` (decided).
+fn after_empty_cells(rows: usize, part: ColumnBuilder) -> ColumnBuilder {
     let mut builder = match part {
         ColumnBuilder::Numeric { .. } => ColumnBuilder::Numeric {
-            values: vec![f64::NAN; rows],
+            values: Numbers::nans(rows),
             first_bad: (rows > 0).then(|| BadCell {
                 row: 1,
                 text: String::new(),
@@ -323,7 +374,7 @@ fn after_empty_cells(rows: usize, part: ColumnBuilder, room: usize) -> ColumnBui
             }
         }
     };
-    append(&mut builder, part, rows, rows + room);
+    append(&mut builder, part, rows);
     builder
 }
 
@@ -339,7 +390,7 @@ mod tests {
 
     /// The parallel reader's result for `text` cut every `part_bytes`.
     fn in_parts(text: &[u8], part_bytes: usize) -> Result<Table> {
-        read_in_parts(text.to_vec(), "t.csv", &CsvOptions::default(), part_bytes)
+        Table::read_bytes_in_parts(text, "t.csv", &CsvOptions::default(), part_bytes)
     }
 
     /// Both readers give the same table (rows, columns, every row's line,
@@ -373,11 +424,16 @@ mod tests {
         }
     }
 
-    /// The pieces `read_in_parts` joins for `text` cut every `part_bytes`.
-    fn read_pieces_of(text: &[u8], part_bytes: usize) -> Vec<Piece> {
-        let options = CsvOptions::default();
-        let (head, parts) = cut_after_line_ends(text, part_bytes).unwrap();
-        read_pieces(head, &parts, "t.csv", &options).unwrap()
+    /// True when `text`, cut every `part_bytes`, is read in parts without
+    /// the serial reader's help.
+    fn read_in_parts_alone(text: &[u8], part_bytes: usize) -> bool {
+        let reader = PartReader {
+            source_name: "t.csv",
+            options: &CsvOptions::default(),
+            part_bytes,
+        };
+        let mut windows = Windows::new(text, part_bytes * 4);
+        reader.read(&mut windows, text.len()).unwrap().is_some()
     }
 
     /// A file of `rows` rows `i,2i+0.5,name` with CRLF line ends and a
@@ -397,7 +453,7 @@ mod tests {
     fn a_long_file_is_cut_and_joined_exactly() {
         let text = long_file(500);
         // Taken apart and joined, not handed to the serial reader.
-        assert!(kinds_agree(&read_pieces_of(text.as_bytes(), 64)));
+        assert!(read_in_parts_alone(text.as_bytes(), 64));
         for part_bytes in [1, 13, 64, 1000, 1 << 20] {
             assert_same(text.as_bytes(), part_bytes);
         }
@@ -463,7 +519,7 @@ mod tests {
             };
             text.push_str(&format!("{a},{s},\n"));
         }
-        assert!(kinds_agree(&read_pieces_of(text.as_bytes(), 10)));
+        assert!(read_in_parts_alone(text.as_bytes(), 10));
         for part_bytes in [1, 10, 100] {
             assert_same(text.as_bytes(), part_bytes);
         }

@@ -85,8 +85,9 @@ impl Target {
         self.len() == 0
     }
 
-    /// The rows listed in `indices`, in that order.
-    fn subset(&self, indices: &[usize]) -> Target {
+    /// The rows listed in `indices`, in that order (class labels are kept
+    /// whole). Panics when an index is out of range.
+    pub fn subset(&self, indices: &[usize]) -> Target {
         match self {
             Target::Regression(values) => {
                 Target::Regression(indices.iter().map(|&i| values[i]).collect())

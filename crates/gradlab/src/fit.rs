@@ -13,7 +13,7 @@
 //! so no two of them share a random stream.
 
 use crate::data::dataset::{Dataset, Target, Task};
-use crate::data::scale::{Scaler, Scaling};
+use crate::data::scale::Scaling;
 use crate::data::split::{train_test_split, Split};
 use crate::element::{Float, Precision};
 use crate::error::{Error, Result};
@@ -386,7 +386,9 @@ fn model_info(
 
 /// The rows `rows` of `dataset`, scaled as `info` says, in precision `T`.
 pub fn examples<T: Float>(dataset: &Dataset, rows: &[usize], info: &ModelInfo) -> Examples<T> {
-    let inputs = scaled_rows(&dataset.inputs, rows, &info.input_scaler);
+    let inputs = info
+        .input_scaler
+        .transform_rows_as(&dataset.inputs, rows.iter().copied());
     let part = dataset.target.subset(rows);
     let targets = match (&part, &info.target_scaler) {
         (Target::Regression(values), Some(scaler)) => {
@@ -406,25 +408,6 @@ pub fn examples<T: Float>(dataset: &Dataset, rows: &[usize], info: &ModelInfo) -
         matches!(targets, Targets::Values(_))
     );
     Examples { inputs, targets }
-}
-
-/// The rows `rows` of `inputs`, scaled by `scaler`, in precision `T`: the
-/// numbers `scaler.transform` and `Matrix::convert` give, in one pass,
-/// without the two whole copies in between (a large file's inputs are the
-/// biggest thing training holds).
-fn scaled_rows<T: Float>(inputs: &Matrix<f64>, rows: &[usize], scaler: &Scaler) -> Matrix<T> {
-    let mut scaled = Matrix::zeros(rows.len(), inputs.cols());
-    for (out, &row) in rows.iter().enumerate() {
-        for (column, (cell, &value)) in scaled
-            .row_mut(out)
-            .iter_mut()
-            .zip(inputs.row(row))
-            .enumerate()
-        {
-            *cell = T::from_f64(scaler.transform_value(column, value));
-        }
-    }
-    scaled
 }
 
 #[cfg(test)]

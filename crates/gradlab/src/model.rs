@@ -223,7 +223,7 @@ impl<T: Float> Model<T> {
     /// Predictions for raw (unscaled) inputs, one row per case, columns in
     /// the order of [`ModelInfo::input_columns`].
     pub fn predict(&self, raw_inputs: &Matrix<f64>) -> Predictions {
-        let scaled: Matrix<T> = self.info.input_scaler.transform(raw_inputs).convert();
+        let scaled: Matrix<T> = self.info.input_scaler.transform_as(raw_inputs);
         let output: Matrix<f64> = self.network.predict(&scaled).convert();
         match (&self.info.task, &self.info.target_scaler) {
             (Task::Regression, Some(scaler)) => Predictions::Regression(

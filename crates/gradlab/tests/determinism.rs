@@ -9,8 +9,8 @@
 //! Measured for f32 and f64, both tasks, on networks whose first layer takes
 //! the small fan-in path (2 inputs, plain dot products) or the GEMM
 //! (12 inputs), with GEMM-sized 64 → 32 hidden layers, every prediction is
-//! the same to the bit for any row order, any batch (chunks of 1, 2, 7, 64,
-//! 1,000 and all 2,500 at once) and one thread or two. faer's GEMM sums each
+//! the same to the bit for any row order, any batch (chunks of 1, 2, 8, 64,
+//! 1,000 and all 8,193 at once) and one thread or two. faer's GEMM sums each
 //! output element over the inner dimension in an order that its row blocking
 //! and its edge tiles do not change, and the threads of
 //! `gradlab::matrix::gemm` split the output between them, never the sum
@@ -32,10 +32,12 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-/// Rows predicted at once. The 64 → 32 layer of the networks below then
-/// multiplies 2,500 · 64 · 32 ≈ 5.1 M multiply-adds, above the 2²²
-/// (≈ 4.2 M) from which `gradlab::matrix` hands a product to several threads.
-const ROWS: usize = 2_500;
+/// Rows predicted at once: 2 · 4,096 + 1, so `Network::predict`, which
+/// takes 4,096 rows at a time (`PREDICT_ROWS`), ends on a block of one row.
+/// The 64 → 32 layer of the networks below multiplies 4,096 · 64 · 32 ≈
+/// 8.4 M multiply-adds per block, above the 2²² (≈ 4.2 M) from which
+/// `gradlab::matrix` hands a product to several threads.
+const ROWS: usize = 2 * gradlab::nn::network::PREDICT_ROWS + 1;
 
 /// Inputs of the wide table: more than 8, so that the first layer, too,
 /// goes through the GEMM.
@@ -223,8 +225,8 @@ fn check_chunks(case: &Case, all_at_once: &[Vec<u64>], size: usize) {
 fn predictions_in_batches_of_any_size_are_bit_identical() {
     for case in cases() {
         let all_at_once = row_bits(&case.model.predict(&case.inputs));
-        // 2,500 = 357 · 7 + 1: the last chunk of 7 is one row.
-        for size in [1, 2, 7, 64, 1_000] {
+        // 8,193 = 1,024 · 8 + 1: the last chunk of 8 is one row.
+        for size in [1, 2, 8, 64, 1_000] {
             check_chunks(&case, &all_at_once, size);
         }
     }

@@ -246,12 +246,13 @@ impl Table {
         }
         let source_name = path.display().to_string();
         let open = || std::fs::File::open(path).map_err(|err| Error::io(path, err));
-        let read_serially = || Table::read(std::io::BufReader::new(open()?), &source_name, options);
         let file = open()?;
+        // A pipe (`<(...)`) has no length: read once, in one piece.
         let total_bytes = file.metadata().map_or(0, |m| m.len() as usize);
         if total_bytes < 2 * parallel::PART_BYTES {
-            return read_serially();
+            return Table::read(file, &source_name, options);
         }
+        let read_serially = || Table::read(open()?, &source_name, options);
         parallel::read_in_windows(
             file,
             total_bytes,

@@ -24,6 +24,7 @@
 //! taken of halves. Both steps are exact for normal numbers, so ordinary
 //! columns get the textbook formulas' results to the bit.
 
+use crate::element::Float;
 use crate::error::{Error, Result};
 use crate::matrix::Matrix;
 
@@ -317,6 +318,31 @@ impl Scaler {
         self.map_values(data, |column, value| self.transform_value(column, value))
     }
 
+    /// Scales every row of `data` into a matrix of precision `T`: the
+    /// numbers of [`Scaler::transform`] then [`Matrix::convert`], in one
+    /// pass and without the f64 copy in between.
+    pub fn transform_as<T: Float>(&self, data: &Matrix<f64>) -> Matrix<T> {
+        self.transform_rows_as(data, 0..data.rows())
+    }
+
+    /// [`Scaler::transform_as`] of the rows `rows` of `data`, in that order
+    /// (for a part of a dataset, without copying the part first). Panics
+    /// when a row is out of range.
+    pub fn transform_rows_as<T: Float>(
+        &self,
+        data: &Matrix<f64>,
+        rows: impl ExactSizeIterator<Item = usize>,
+    ) -> Matrix<T> {
+        let mut scaled = Matrix::zeros(rows.len(), data.cols());
+        for (out, row) in rows.enumerate() {
+            let cells = scaled.row_mut(out).iter_mut().zip(data.row(row));
+            for (column, (cell, &value)) in cells.enumerate() {
+                *cell = T::from_f64(self.transform_value(column, value));
+            }
+        }
+        scaled
+    }
+
     /// Turns every row of scaled `data` back into original units.
     pub fn inverse_transform(&self, data: &Matrix<f64>) -> Matrix<f64> {
         self.map_values(data, |column, value| self.inverse_value(column, value))
@@ -449,6 +475,27 @@ mod tests {
         let scaled = scaler.transform(&sample());
         // (38 − 36)/(41 − 36) = 0.4; (500 − 0)/1000 = 0.5.
         assert_close(scaled.as_slice(), &[0.0, 0.0, 0.4, 0.5, 1.0, 1.0], 1e-15);
+    }
+
+    #[test]
+    fn scaling_into_a_precision_equals_scaling_then_converting() {
+        let data = matrix(&[
+            vec![36.6, 0.1],
+            vec![38.25, 333.3],
+            vec![41.05, 1000.0],
+            vec![37.0, 0.7],
+        ]);
+        for scaling in [Scaling::Minmax, Scaling::Standard, Scaling::None] {
+            let scaler = scaling.fit(&data);
+            let both: Matrix<f32> = scaler.transform(&data).convert();
+            assert_eq!(
+                scaler.transform_as::<f32>(&data).as_slice(),
+                both.as_slice()
+            );
+            let rows: Matrix<f64> = scaler.transform_rows_as(&data, [3, 1].into_iter());
+            assert_eq!(rows.row(0), scaler.transform(&data).row(3));
+            assert_eq!(rows.row(1), scaler.transform(&data).row(1));
+        }
     }
 
     #[test]

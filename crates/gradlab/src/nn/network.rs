@@ -414,14 +414,36 @@ impl<T: Float> Network<T> {
     ///
     /// A row's prediction does not depend on the rows predicted with it, to
     /// the bit: a lone row is predicted as two copies of itself (see
-    /// `predict_lone_row`).
+    /// `predict_lone_row`). So many rows are predicted [`PREDICT_ROWS`] at a
+    /// time, and the layers' values take room for that many rows, not for
+    /// all of them.
     pub fn predict(&self, x: &Matrix<T>) -> Matrix<T> {
         if x.rows() == 1 {
             return self.predict_lone_row(x.row(0));
         }
-        let mut workspace = Workspace::new(&self.architecture, x.rows());
-        let mut output = self.forward(x, &mut workspace).clone();
-        self.loss().output_transform(&mut output);
+        let block_rows = x.rows().min(PREDICT_ROWS);
+        let mut workspace = Workspace::new(&self.architecture, block_rows);
+        let mut block = Matrix::zeros(block_rows, x.cols());
+        let mut output = Matrix::zeros(x.rows(), self.outputs());
+        let widths = (x.cols(), output.cols());
+        for (first, out) in (0..x.rows())
+            .step_by(block_rows)
+            .zip(output.as_mut_slice().chunks_mut(block_rows * widths.1))
+        {
+            let rows = out.len() / widths.1;
+            let inputs = &x.as_slice()[first * widths.0..(first + rows) * widths.0];
+            let predicted = match rows {
+                1 => self.predict_lone_row(inputs),
+                _ => {
+                    block.set_rows(rows);
+                    block.as_mut_slice().copy_from_slice(inputs);
+                    let mut z = self.forward(&block, &mut workspace).clone();
+                    self.loss().output_transform(&mut z);
+                    z
+                }
+            };
+            out.copy_from_slice(predicted.as_slice());
+        }
         output
     }
 
@@ -440,6 +462,9 @@ impl<T: Float> Network<T> {
             .expect("one row of the output's width")
     }
 }
+
+/// Rows [`Network::predict`] computes at once.
+pub const PREDICT_ROWS: usize = 4096;
 
 impl<T: Float> Gradients<T> {
     /// A zero gradient shaped like `network`.

@@ -488,7 +488,8 @@ impl Table {
         }
     }
 
-    /// The column called `name` as numbers.
+    /// The column called `name` as numbers, in a vector of its own (the
+    /// table may hold them packed: [`Numbers`]).
     ///
     /// [`Error::NotANumber`] names its first cell that is not a finite number
     /// (row, column, text); for a text column that is its first non-numeric

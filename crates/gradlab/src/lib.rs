@@ -70,7 +70,7 @@
 //! let y_scaler = Scaling::Standard.fit_column(y_train);
 //! let y_scaled: Vec<f32> = y_train.iter().map(|&y| y_scaler.transform_value(0, y) as f32).collect();
 //! let examples = Examples {
-//!     inputs: x_scaler.transform(&train_part.inputs).convert::<f32>(),
+//!     inputs: x_scaler.transform_as::<f32>(&train_part.inputs),
 //!     targets: Targets::Values(Matrix::from_vec(y_scaled.len(), 1, y_scaled).unwrap()),
 //! };
 //!
@@ -84,7 +84,7 @@
 //!
 //! // 5. Evaluate on the held-out rows, back in °C.
 //! let to_celsius = |x: &Matrix<f64>| -> Vec<f64> {
-//!     let output = network.predict(&x_scaler.transform(x).convert::<f32>());
+//!     let output = network.predict(&x_scaler.transform_as::<f32>(x));
 //!     output.iter_rows().map(|row| y_scaler.inverse_value(0, f64::from(row[0]))).collect()
 //! };
 //! let Target::Regression(y_test) = &test_part.target else { unreachable!() };

@@ -424,26 +424,30 @@ impl<T: Float> Network<T> {
         let block_rows = x.rows().min(PREDICT_ROWS);
         let mut workspace = Workspace::new(&self.architecture, block_rows);
         let mut block = Matrix::zeros(block_rows, x.cols());
-        let mut output = Matrix::zeros(x.rows(), self.outputs());
-        let widths = (x.cols(), output.cols());
-        for (first, out) in (0..x.rows())
-            .step_by(block_rows)
-            .zip(output.as_mut_slice().chunks_mut(block_rows * widths.1))
-        {
-            let rows = out.len() / widths.1;
-            let inputs = &x.as_slice()[first * widths.0..(first + rows) * widths.0];
+        let (input_width, output_width) = (x.cols(), self.outputs());
+        let mut output = Matrix::zeros(x.rows(), output_width);
+        let output_blocks = output.as_mut_slice().chunks_mut(block_rows * output_width);
+        for (first, out) in (0..x.rows()).step_by(block_rows).zip(output_blocks) {
+            let rows = out.len() / output_width;
+            let inputs = &x.as_slice()[first * input_width..(first + rows) * input_width];
             let predicted = match rows {
                 1 => self.predict_lone_row(inputs),
                 _ => {
                     block.set_rows(rows);
                     block.as_mut_slice().copy_from_slice(inputs);
-                    let mut z = self.forward(&block, &mut workspace).clone();
-                    self.loss().output_transform(&mut z);
-                    z
+                    self.predict_block(&block, &mut workspace)
                 }
             };
             out.copy_from_slice(predicted.as_slice());
         }
+        output
+    }
+
+    /// The prediction for the rows of `block` (two or more), computed in
+    /// `workspace`.
+    fn predict_block(&self, block: &Matrix<T>, workspace: &mut Workspace<T>) -> Matrix<T> {
+        let mut output = self.forward(block, workspace).clone();
+        self.loss().output_transform(&mut output);
         output
     }
 

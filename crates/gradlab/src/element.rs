@@ -45,11 +45,18 @@ pub trait Float:
     /// approximation ([`crate::simd::tanh_f32`]) within a few units in the
     /// last place of `tanhf`, which the compiler can vectorise.
     fn activation_tanh(self) -> Self;
+
+    /// Where [`Float::activation_tanh`] is exactly constant: it returns
+    /// `activation_tanh(±t)` for every z with |z| ≥ t. f32: 9, because
+    /// [`crate::simd::tanh_f32`] clamps its input to [−9, 9]. f64: `None`,
+    /// since the standard library's `tanh` promises no such point.
+    const TANH_FLAT_FROM: Option<f64>;
 }
 
 impl Float for f32 {
     const NAME: &'static str = "f32";
     const BYTES: usize = 4;
+    const TANH_FLAT_FROM: Option<f64> = Some(9.0);
 
     #[inline(always)]
     fn activation_tanh(self) -> Self {
@@ -75,6 +82,7 @@ impl Float for f32 {
 impl Float for f64 {
     const NAME: &'static str = "f64";
     const BYTES: usize = 8;
+    const TANH_FLAT_FROM: Option<f64> = None;
 
     #[inline(always)]
     fn activation_tanh(self) -> Self {

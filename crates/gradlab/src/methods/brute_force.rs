@@ -354,7 +354,10 @@ pub struct BruteForceResult {
 const MAX_KEPT_WEIGHTS: usize = 2;
 
 /// Evaluations per second of a search with `threads` threads, measured by
-/// timing `sample` points of the grid on one thread.
+/// timing `sample` points spread over the grid ([`sample_values`]) on one
+/// thread. Spread, because a point's cost depends on where it is: where the
+/// weights are large, whole blocks of rows are costed at once
+/// ([`NeuronSlice`]).
 pub fn measure_rate<T: Float>(
     network: &Network<T>,
     examples: &Examples<T>,
@@ -362,15 +365,33 @@ pub fn measure_rate<T: Float>(
     sample: u64,
 ) -> f64 {
     let mut evaluator = CostEvaluator::new(network, examples, &settings.parameters);
-    let axis_points = settings.axis.points();
     let mut values = vec![0.0; settings.parameters.len()];
     let started = Instant::now();
-    for p in 0..sample.max(1) {
-        grid_values(p, axis_points, &settings.axis, &mut values);
+    for i in 0..sample.max(1) {
+        sample_values(i, sample.max(1), &settings.axis, &mut values);
         std::hint::black_box(evaluator.cost_at(&values));
     }
     let seconds = started.elapsed().as_secs_f64().max(1e-9);
     sample.max(1) as f64 / seconds * settings.threads.max(1) as f64
+}
+
+/// Sets `values` to grid point `i` of a sample of `sample` points spread
+/// evenly over the grid, in any number of weights: weight k takes the grid
+/// value nearest to the fraction frac((i + ½)·α_k) of the axis, with
+/// α_0 = 1/`sample` (evenly spaced) and α_k = frac(k·φ) for k ≥ 1, φ the
+/// golden ratio (a Kronecker lattice, which fills the cube evenly).
+fn sample_values(i: u64, sample: u64, axis: &GridAxis, values: &mut [f64]) {
+    const GOLDEN_RATIO: f64 = 1.618_033_988_749_895;
+    let axis_points = axis.points();
+    for (k, value) in values.iter_mut().enumerate() {
+        let step = if k == 0 {
+            1.0 / sample as f64
+        } else {
+            (k as f64 * GOLDEN_RATIO).fract()
+        };
+        let fraction = ((i as f64 + 0.5) * step).fract();
+        *value = axis.value(((fraction * axis_points as f64) as u64).min(axis_points - 1));
+    }
 }
 
 /// Sets `values` to the weights of grid point `point` (first weight slowest).
@@ -612,6 +633,43 @@ mod tests {
         // The best point's cost, recomputed from its values.
         let mut evaluator = CostEvaluator::new(&network, &examples, &settings(1).parameters);
         assert_eq!(evaluator.cost_at(&one.best_values), one.best_cost);
+    }
+
+    #[test]
+    fn the_timing_sample_spreads_over_the_whole_grid() {
+        let axis = GridAxis::default();
+        let mut values = [0.0; 2];
+        let points: Vec<[f64; 2]> = (0..200)
+            .map(|i| {
+                sample_values(i, 200, &axis, &mut values);
+                values
+            })
+            .collect();
+        for k in 0..2 {
+            let low = points.iter().map(|p| p[k]).fold(f64::INFINITY, f64::min);
+            let high = points
+                .iter()
+                .map(|p| p[k])
+                .fold(f64::NEG_INFINITY, f64::max);
+            // 200 points over [−100, 100]: each weight reaches both ends.
+            assert!(low < -95.0 && high > 95.0, "weight {k}: {low} … {high}");
+            // Every value is on the grid.
+            for p in &points {
+                let index = (p[k] - axis.low) / axis.step;
+                assert!((index - index.round()).abs() < 1e-6, "{}", p[k]);
+            }
+        }
+        // The four quadrants of the plane get a quarter each, give or take.
+        for (x, y) in [(1.0, 1.0), (1.0, -1.0), (-1.0, 1.0), (-1.0, -1.0)] {
+            let share = points
+                .iter()
+                .filter(|p| p[0] * x > 0.0 && p[1] * y > 0.0)
+                .count();
+            assert!(
+                (40..=60).contains(&share),
+                "quadrant ({x}, {y}): {share} of 200"
+            );
+        }
     }
 
     #[test]

@@ -40,8 +40,17 @@ fn cells(columns: &[MetricsColumn], cell: impl Fn(&MetricsColumn) -> String) -> 
     columns.iter().map(cell).collect()
 }
 
+/// A metric with [`DECIMALS`] decimals (`0.1502`, `1234.5678`), or with as
+/// many significant digits in exponent form when that would hide it or run
+/// to hundreds of digits: below 10⁻⁴ (`3.142e-7`, not `0.0000`) or from
+/// 10⁹ on (`6.475e299`; the metrics of a target near 1e300 are that big).
 fn fixed(value: f64) -> String {
-    format!("{value:.DECIMALS$}")
+    let size = value.abs();
+    if value != 0.0 && size.is_finite() && !(1e-4..1e9).contains(&size) {
+        format!("{value:.prec$e}", prec = DECIMALS - 1)
+    } else {
+        format!("{value:.DECIMALS$}")
+    }
 }
 
 fn regression_lines(columns: &[MetricsColumn]) -> Vec<(String, Vec<String>)> {
@@ -345,6 +354,19 @@ mod tests {
             "R²    0.9900  0.9900\n",
         );
         assert_eq!(table, expected);
+    }
+
+    #[test]
+    fn metrics_too_small_or_too_large_for_four_decimals_use_an_exponent() {
+        assert_eq!(fixed(0.15), "0.1500");
+        assert_eq!(fixed(0.0), "0.0000");
+        assert_eq!(fixed(-2.5), "-2.5000");
+        assert_eq!(fixed(123_456_789.0), "123456789.0000");
+        assert_eq!(fixed(6.4754e299), "6.475e299");
+        assert_eq!(fixed(-1.5e12), "-1.500e12");
+        assert_eq!(fixed(3.14159e-7), "3.142e-7");
+        assert_eq!(fixed(f64::NAN), "NaN");
+        assert_eq!(fixed(f64::INFINITY), "inf");
     }
 
     #[test]

@@ -16,6 +16,7 @@ use crate::start_args::StartArgs;
 use clap::Args;
 use gradlab::element::Float;
 use gradlab::fit::FitSettings;
+use gradlab::float_text::round_trip_text;
 use gradlab::methods::brute_force::{
     grid_points, log10_grid_points, measure_rate, search, BruteForceResult, BruteForceSettings,
     GridAxis, ParameterRef,
@@ -306,7 +307,6 @@ impl<'a, T: Float> Search<'a, T> {
     }
 
     fn result_text(&self, report: &BruteForceJson) -> String {
-        let decimals = grid_decimals(&self.settings.axis);
         let mut text = format!(
             "brute force over {} of {}: {} points in {} ({} evaluations/s, {} threads)\n",
             plural(report.weights.len(), "weight"),
@@ -330,7 +330,7 @@ impl<'a, T: Float> Search<'a, T> {
             .map(|w| {
                 (
                     w.name.clone(),
-                    vec![format!("{:.decimals$}", w.best), report::human(w.start)],
+                    vec![round_trip_text(w.best), report::human(w.start)],
                 )
             })
             .collect();
@@ -344,8 +344,7 @@ impl<'a, T: Float> Search<'a, T> {
             anyhow::bail!("the search kept no grid of costs (only 1 or 2 weights keep one)");
         };
         let network = &self.start.network;
-        let axis = self.settings.axis;
-        let decimals = grid_decimals(&axis);
+        let axis_texts = AxisTexts::new(self.settings.axis);
         let mut header: Vec<String> = self
             .settings
             .parameters
@@ -353,21 +352,20 @@ impl<'a, T: Float> Search<'a, T> {
             .map(|p| p.name(network))
             .collect();
         header.push("cost".to_owned());
-        let axis_points = axis.points();
+        let axis_points = self.settings.axis.points();
         let k = self.settings.parameters.len() as u32;
         output::write_to(path, |out| {
             let mut csv = csv::Writer::from_writer(out);
             csv.write_record(&header).map_err(csv_to_io)?;
-            let mut record: Vec<String> = Vec::with_capacity(header.len());
             for (point, cost) in costs.iter().enumerate() {
-                record.clear();
                 for j in 0..k {
                     let stride = axis_points.pow(k - 1 - j);
                     let i = (point as u64 / stride) % axis_points;
-                    record.push(format!("{:.decimals$}", axis.value(i)));
+                    csv.write_field(axis_texts.text(i).as_bytes())
+                        .map_err(csv_to_io)?;
                 }
-                record.push(gradlab::float_text::round_trip_text(*cost));
-                csv.write_record(&record).map_err(csv_to_io)?;
+                csv.write_field(round_trip_text(*cost)).map_err(csv_to_io)?;
+                csv.write_record(None::<&[u8]>).map_err(csv_to_io)?;
             }
             csv.flush()
         })
@@ -727,16 +725,58 @@ fn plural(n: usize, noun: &str) -> String {
     }
 }
 
-/// Decimals needed to write the grid's values exactly as typed (0.1 → 1).
+/// Decimals of the grid's values as typed: those of `low` and `step`
+/// (`-100` and `0.1` → 1; `1e-12` → 12; `1e300` → 0).
 fn grid_decimals(axis: &GridAxis) -> usize {
     let decimals = |x: f64| {
         let text = format!("{x}");
         text.split_once('.').map_or(0, |(_, d)| d.len())
     };
-    decimals(axis.low).max(decimals(axis.step)).min(12)
+    decimals(axis.low).max(decimals(axis.step))
 }
 
-/// `value` rounded to `decimals` decimals (1e-9 steps of a grid, not noise).
+/// `value` rounded to `decimals` decimals: a grid value low + i·step as
+/// typed (−100 + 1009 · 0.1 is 0.9, not 0.9000000000000057).
 fn round_to(value: f64, decimals: usize) -> f64 {
     format!("{value:.decimals$}").parse().unwrap_or(value)
+}
+
+/// Grid values as text: rounded as typed ([`round_to`]), then in the
+/// shortest form that reads back exactly (`0.9`, `-100`, `1e300`,
+/// `-1e-10`). The texts of a short axis are made once: a 2-weight grid
+/// writes each value 2,001 times.
+struct AxisTexts {
+    axis: GridAxis,
+    decimals: usize,
+    made: Vec<String>,
+}
+
+/// Axes up to this many values have their texts made ahead.
+const AXIS_TEXTS_AHEAD: u64 = 1 << 16;
+
+impl AxisTexts {
+    fn new(axis: GridAxis) -> Self {
+        let decimals = grid_decimals(&axis);
+        let mut texts = AxisTexts {
+            axis,
+            decimals,
+            made: Vec::new(),
+        };
+        if axis.points() <= AXIS_TEXTS_AHEAD {
+            texts.made = (0..axis.points()).map(|i| texts.make(i)).collect();
+        }
+        texts
+    }
+
+    /// The text of value `i`.
+    fn text(&self, i: u64) -> std::borrow::Cow<'_, str> {
+        match self.made.get(i as usize) {
+            Some(text) => text.into(),
+            None => self.make(i).into(),
+        }
+    }
+
+    fn make(&self, i: u64) -> String {
+        round_trip_text(round_to(self.axis.value(i), self.decimals))
+    }
 }

@@ -16,11 +16,14 @@
 //! the loop vectorises (floating-point sums are otherwise kept in order, and
 //! do not).
 //!
-//! With one output and squared error (the course's case) two exact
-//! rewritings of the sum cut the work further: rows with equal inputs are
-//! merged ([`distinct_rows`]), and blocks of neighbouring inputs on which
-//! the activation is flat are costed in one step ([`flat_blocks`]).
+//! With at most 4 inputs to the neuron and one output scored by squared
+//! error (the course's regression) or a softmax cross-entropy (its
+//! classification), two exact rewritings of the sum cut the work further:
+//! rows with equal inputs are merged ([`distinct_rows`], [`class_rows`]),
+//! and blocks of neighbouring inputs on which the activation is flat are
+//! costed in one step ([`flat_blocks`]).
 
+mod class_rows;
 mod distinct_rows;
 mod flat_blocks;
 
@@ -31,6 +34,7 @@ use crate::nn::activation::Activation;
 use crate::nn::loss::{logsumexp, Targets};
 use crate::nn::network::{Network, Workspace};
 use crate::train::trainer::Examples;
+use class_rows::ClassRows;
 use distinct_rows::DistinctRows;
 use flat_blocks::FlatBlocks;
 
@@ -60,36 +64,72 @@ pub struct NeuronSlice<T> {
     targets: Targets<T>,
     /// The neuron's activation per row (scratch).
     hidden: Vec<T>,
-    /// The one-output squared-error case's merged rows and blocks.
+    /// The rows merged and blocked, when the neuron has at most
+    /// [`distinct_rows::MAX_INPUTS`] inputs and the cost is one output's
+    /// squared error or the cross-entropy.
     merged: Option<Merged<T>>,
+    /// One place per output (scratch).
+    logits: Vec<T>,
 }
 
-/// The rows of the one-output squared-error case, merged and blocked.
+/// The merged rows and their blocks.
 #[derive(Debug, Clone)]
 struct Merged<T> {
-    rows: DistinctRows<T>,
+    rows: MergedRows<T>,
     flat_blocks: Option<Box<FlatBlocks>>,
 }
 
+/// The merged rows of each cost.
+#[derive(Debug, Clone)]
+enum MergedRows<T> {
+    /// One output scored by squared error.
+    Squared(DistinctRows<T>),
+    /// The softmax cross-entropy.
+    Classes(ClassRows<T>),
+}
+
 impl<T: Float> Merged<T> {
-    /// For a neuron with at most [`distinct_rows::MAX_INPUTS`] inputs and
-    /// one output scored by squared error; else `None`.
+    /// The merged rows for a neuron with the inputs `inputs` and the
+    /// weights `out_weights` into the outputs, given the outputs without it
+    /// `base`; `None` for more than [`distinct_rows::MAX_INPUTS`] inputs or
+    /// a squared error over several outputs.
     fn new(
         activation: Activation,
         inputs: &[Vec<T>],
         base: &[Vec<T>],
         targets: &Targets<T>,
+        out_weights: &[T],
     ) -> Option<Self> {
-        let (Targets::Values(targets), [base]) = (targets, base) else {
-            return None;
-        };
         if !(1..=distinct_rows::MAX_INPUTS).contains(&inputs.len()) {
             return None;
         }
-        let rows = DistinctRows::new(inputs, base, targets.row(0));
-        let flat_blocks =
-            FlatBlocks::new(activation, &rows.inputs, &rows.groups, LANES).map(Box::new);
-        Some(Merged { rows, flat_blocks })
+        match (targets, base) {
+            (Targets::Values(targets), [base]) => {
+                let rows = DistinctRows::new(inputs, base, targets.row(0));
+                let v = out_weights[0].as_f64();
+                let cost = |g: usize, h: f64| {
+                    let group = rows.groups[g];
+                    group.count as f64 * (group.mean + v * h).powi(2)
+                };
+                let flat_blocks = FlatBlocks::new(activation, &rows.inputs, LANES, cost);
+                Some(Merged {
+                    flat_blocks: flat_blocks.map(Box::new),
+                    rows: MergedRows::Squared(rows),
+                })
+            }
+            (Targets::Classes { indices, .. }, _) => {
+                let rows = ClassRows::new(inputs, base, indices);
+                let mut logits = vec![T::zero(); base.len()];
+                let cost =
+                    |g: usize, h: f64| rows.group_cost(g, T::from_f64(h), out_weights, &mut logits);
+                let flat_blocks = FlatBlocks::new(activation, &rows.inputs, LANES, cost);
+                Some(Merged {
+                    flat_blocks: flat_blocks.map(Box::new),
+                    rows: MergedRows::Classes(rows),
+                })
+            }
+            _ => None,
+        }
     }
 }
 
@@ -133,7 +173,8 @@ impl<T: Float> NeuronSlice<T> {
             weights: dense.weight.row(neuron).to_vec(),
             bias: dense.bias[neuron],
             activation,
-            merged: Merged::new(activation, &inputs, &base, &targets),
+            merged: Merged::new(activation, &inputs, &base, &targets, &out_weights),
+            logits: vec![T::zero(); out_weights.len()],
             inputs,
             out_weights,
             base,
@@ -150,7 +191,7 @@ impl<T: Float> NeuronSlice<T> {
                 Slot::Bias => self.bias = T::from_f64(value),
             }
         }
-        if let Some(cost) = self.fused_squared_error() {
+        if let Some(cost) = self.merged_cost() {
             return cost;
         }
         self.hidden_activations();
@@ -160,19 +201,43 @@ impl<T: Float> NeuronSlice<T> {
         }
     }
 
-    /// The common case — one output, squared error, at most 4 inputs to the
-    /// neuron — in a single pass over the merged rows (see [`fused`]);
-    /// `None` for the other cases.
-    fn fused_squared_error(&self) -> Option<f64> {
+    /// The mean cost over the merged rows, when there are some.
+    fn merged_cost(&mut self) -> Option<f64> {
         let merged = self.merged.as_ref()?;
+        let sum = match &merged.rows {
+            MergedRows::Squared(rows) => self.fused_squared_error(rows, merged)?,
+            MergedRows::Classes(rows) => {
+                let flat_blocks = merged.flat_blocks.as_deref();
+                let point = Point {
+                    weights: &self.weights,
+                    bias: self.bias,
+                    activation: self.activation,
+                    out_weights: &self.out_weights,
+                };
+                let logits = &mut self.logits;
+                match point.weights.len() {
+                    1 => point.cross_entropy::<1>(rows, flat_blocks, logits),
+                    2 => point.cross_entropy::<2>(rows, flat_blocks, logits),
+                    3 => point.cross_entropy::<3>(rows, flat_blocks, logits),
+                    4 => point.cross_entropy::<4>(rows, flat_blocks, logits),
+                    _ => return None,
+                }
+            }
+        };
+        Some(sum / self.hidden.len() as f64)
+    }
+
+    /// The squared error's sum in a single pass over the merged rows (see
+    /// [`fused`]).
+    fn fused_squared_error(&self, rows: &DistinctRows<T>, merged: &Merged<T>) -> Option<f64> {
         let problem = fused::Problem {
-            inputs: &merged.rows.inputs,
+            inputs: &rows.inputs,
             weights: &self.weights,
             bias: self.bias,
-            means: &merged.rows.means,
-            counts: &merged.rows.counts,
+            means: &rows.means,
+            counts: &rows.counts,
             out_weight: self.out_weights[0],
-            spread: merged.rows.spread,
+            spread: rows.spread,
             flat_blocks: merged.flat_blocks.as_deref(),
         };
         let sum = match self.inputs.len() {
@@ -182,7 +247,7 @@ impl<T: Float> NeuronSlice<T> {
             4 => fused::sum_with::<4, T>(&problem, self.activation),
             _ => return None,
         };
-        Some(sum / self.hidden.len() as f64)
+        Some(sum)
     }
 
     /// hidden[r] = f(b + Σ_i w_i · a[r][i]).
@@ -222,6 +287,47 @@ impl<T: Float> NeuronSlice<T> {
             total += (logsumexp(&logits) - logits[class]).as_f64();
         }
         total / classes.len() as f64
+    }
+}
+
+/// The searched neuron at one grid point.
+struct Point<'a, T> {
+    weights: &'a [T],
+    bias: T,
+    activation: Activation,
+    out_weights: &'a [T],
+}
+
+impl<T: Float> Point<'_, T> {
+    /// Σ over the merged rows of the cross-entropy, for a neuron with `N`
+    /// inputs: the flat blocks at once, the others group by group.
+    fn cross_entropy<const N: usize>(
+        &self,
+        rows: &ClassRows<T>,
+        flat_blocks: Option<&FlatBlocks>,
+        logits: &mut [T],
+    ) -> f64 {
+        let mut group = |g: usize| {
+            let z = rows.inputs[..N]
+                .iter()
+                .zip(self.weights)
+                .fold(self.bias, |z, (a, &w)| z + w * a[g]);
+            rows.group_cost(g, self.activation.value(z), self.out_weights, logits)
+        };
+        let whole = rows.len() / LANES * LANES;
+        let mut total: f64 = (whole..rows.len()).map(&mut group).sum();
+        match flat_blocks {
+            Some(blocks) => {
+                let mut at = blocks.at::<N, T>(self.weights, self.bias);
+                for c in 0..at.chunks() {
+                    for k in at.not_flat_in_chunk(c) {
+                        total += (k * LANES..(k + 1) * LANES).map(&mut group).sum::<f64>();
+                    }
+                }
+                total + at.flat_cost()
+            }
+            None => total + (0..whole).map(group).sum::<f64>(),
+        }
     }
 }
 
@@ -297,7 +403,7 @@ mod fused {
         let mut lanes = [T::zero(); LANES];
         let flat = match p.flat_blocks {
             Some(blocks) => {
-                let mut at = blocks.at::<N, T>(p.weights, p.bias, p.out_weight);
+                let mut at = blocks.at::<N, T>(p.weights, p.bias);
                 for c in 0..at.chunks() {
                     for k in at.not_flat_in_chunk(c) {
                         add_block::<N, T>(p, k * LANES, &mut lanes, &f);
@@ -499,7 +605,7 @@ mod tests {
 
     /// `rows` rows whose 3 inputs come from 5 values, so most inputs repeat
     /// (125 distinct), with random targets.
-    fn repeated_rows<T: Float>(rows: usize) -> Examples<T> {
+    fn repeated_rows<T: Float>(rows: usize, loss: Loss) -> Examples<T> {
         let mut rng = ChaCha8Rng::seed_from_u64(5);
         let levels = [-1.5, -0.5, 0.0, 0.5, 1.5];
         let mut value = |range: bool| {
@@ -510,27 +616,42 @@ mod tests {
             })
         };
         let inputs = (0..rows * 3).map(|_| value(false)).collect();
-        let targets = (0..rows).map(|_| value(true)).collect();
+        let targets = match loss {
+            Loss::Mse => {
+                let values = (0..rows).map(|_| value(true)).collect();
+                Targets::Values(Matrix::from_vec(rows, 1, values).unwrap())
+            }
+            Loss::SoftmaxCrossEntropy => Targets::Classes {
+                indices: (0..rows).map(|_| rng.random_range(0..3)).collect(),
+                classes: 3,
+            },
+        };
         Examples {
             inputs: Matrix::from_vec(rows, 3, inputs).unwrap(),
-            targets: Targets::Values(Matrix::from_vec(rows, 1, targets).unwrap()),
+            targets,
         }
     }
 
     /// The merged rows and flat blocks give the cost of the full forward
     /// pass, to `tolerance` relative, for every activation, on a grid that
-    /// reaches far into the flat tails (weights ±100) and near zero.
-    fn shortcuts_agree<T: Float>(tolerance: f64) {
-        let rows = repeated_rows::<T>(1000);
+    /// reaches far into the flat tails (weights ±100) and near zero: for
+    /// squared error (one output) and the cross-entropy (three classes).
+    fn shortcuts_agree<T: Float>(loss: Loss, tolerance: f64) {
+        let rows = repeated_rows::<T>(1000, loss);
+        let outputs = if loss == Loss::Mse { 1 } else { 3 };
         for activation in Activation::ALL {
-            let architecture = Architecture::new(3, &[4], activation, 1, Loss::Mse);
+            let architecture = Architecture::new(3, &[4], activation, outputs, loss);
             let network = Network::<T>::new(architecture, Init::Xavier, 1).unwrap();
             // Neuron 1's weights from inputs 0 and 2, and its bias.
             let parameters =
                 [(0, 3), (0, 5), (1, 1)].map(|(tensor, index)| ParameterRef { tensor, index });
             let mut fast = NeuronSlice::new(&network, &rows, &parameters).expect("one neuron");
-            let merged = fast.merged.as_ref().expect("one output, squared error");
-            assert_eq!(merged.rows.groups.len(), 125, "{activation}");
+            let merged = fast.merged.as_ref().expect("3 inputs to the neuron");
+            let groups = match &merged.rows {
+                MergedRows::Squared(rows) => rows.groups.len(),
+                MergedRows::Classes(rows) => rows.len(),
+            };
+            assert_eq!(groups, 125, "{activation}");
             let has_tails = activation.flat_tails::<T>() != crate::nn::activation::FlatTails::NONE;
             assert_eq!(
                 merged.flat_blocks.is_some(),
@@ -557,8 +678,10 @@ mod tests {
     fn merged_rows_and_flat_blocks_agree_with_the_full_forward_pass() {
         // f64: only the order of the sums differs. f32: the sums of 1,000
         // squared errors in f32 differ by a few units of 6·10⁻⁸ each.
-        shortcuts_agree::<f64>(1e-12);
-        shortcuts_agree::<f32>(1e-5);
+        for loss in [Loss::Mse, Loss::SoftmaxCrossEntropy] {
+            shortcuts_agree::<f64>(loss, 1e-12);
+            shortcuts_agree::<f32>(loss, 1e-5);
+        }
     }
 
     #[test]
@@ -580,12 +703,15 @@ mod tests {
         let parameters = [(0, 3), (0, 5)].map(|(tensor, index)| ParameterRef { tensor, index });
         let slice = NeuronSlice::new(&network, &rows, &parameters).unwrap();
         let merged = slice.merged.as_ref().unwrap();
-        assert_eq!(merged.rows.groups.len(), 2000);
+        let MergedRows::Squared(rows) = &merged.rows else {
+            panic!("one output, squared error")
+        };
+        assert_eq!(rows.groups.len(), 2000);
         let blocks = merged.flat_blocks.as_ref().unwrap();
         let mut weights = slice.weights.clone();
         weights[0] = 100.0;
         weights[2] = 100.0;
-        let mut at = blocks.at::<3, f32>(&weights, slice.bias, slice.out_weights[0]);
+        let mut at = blocks.at::<3, f32>(&weights, slice.bias);
         let not_flat: usize = (0..at.chunks())
             .map(|c| at.not_flat_in_chunk(c).count())
             .sum();

@@ -58,13 +58,6 @@ impl<T: Float> DistinctRows<T> {
     /// [`MAX_INPUTS`]), the output without the neuron `base` and the
     /// targets `targets`.
     pub fn new(columns: &[Vec<T>], base: &[T], targets: &[T]) -> Self {
-        let order = morton_order(columns);
-        // Bit patterns: −0 and 0 differ, which only splits a group.
-        let equal = |r: usize, s: usize| {
-            columns
-                .iter()
-                .all(|c| c[r].as_f64().to_bits() == c[s].as_f64().to_bits())
-        };
         let mut merged = DistinctRows {
             inputs: vec![Vec::new(); columns.len()],
             counts: Vec::new(),
@@ -72,7 +65,7 @@ impl<T: Float> DistinctRows<T> {
             groups: Vec::new(),
             spread: 0.0,
         };
-        for rows in order.chunk_by(|&r, &s| equal(r, s)) {
+        for rows in equal_rows(columns, &[]) {
             let d: Vec<f64> = rows
                 .iter()
                 .map(|&r| base[r].as_f64() - targets[r].as_f64())
@@ -93,11 +86,27 @@ impl<T: Float> DistinctRows<T> {
     }
 }
 
+/// The rows in groups whose `inputs` and `also_equal` columns are equal, bit
+/// for bit (−0 and 0 differ, which only splits a group); the groups in
+/// [`morton_order`] of their inputs.
+pub fn equal_rows<T: Float>(inputs: &[Vec<T>], also_equal: &[Vec<T>]) -> Vec<Vec<usize>> {
+    let keys: Vec<&Vec<T>> = inputs.iter().chain(also_equal).collect();
+    let equal = |r: usize, s: usize| {
+        keys.iter()
+            .all(|c| c[r].as_f64().to_bits() == c[s].as_f64().to_bits())
+    };
+    morton_order(inputs, also_equal)
+        .chunk_by(|&r, &s| equal(r, s))
+        .map(<[usize]>::to_vec)
+        .collect()
+}
+
 /// The row order that puts rows with nearby inputs next to each other: the
 /// Morton (Z-curve) order of each row's inputs, each scaled to
-/// [0, 2^16) over its own range; rows in the same cell by their values, so
-/// equal rows end up side by side. Ties keep their order.
-pub fn morton_order<T: Float>(columns: &[Vec<T>]) -> Vec<usize> {
+/// [0, 2^16) over its own range; rows in the same cell by their values,
+/// then by those of `also_equal`, so equal rows end up side by side. Ties
+/// keep their order.
+pub fn morton_order<T: Float>(columns: &[Vec<T>], also_equal: &[Vec<T>]) -> Vec<usize> {
     let rows = columns.first().map_or(0, Vec::len);
     let cells: Vec<Vec<u64>> = columns.iter().map(|c| cell_numbers(c)).collect();
     let keys: Vec<u64> = (0..rows)
@@ -112,6 +121,7 @@ pub fn morton_order<T: Float>(columns: &[Vec<T>]) -> Vec<usize> {
     let by_values = |r: usize, s: usize| {
         columns
             .iter()
+            .chain(also_equal)
             .map(|c| c[r].as_f64().total_cmp(&c[s].as_f64()))
             .find(|o| o.is_ne())
             .unwrap_or(Ordering::Equal)
@@ -156,7 +166,7 @@ mod tests {
         // 2 × 2 quadrant at the origin first, then the one across x, …
         let x: Vec<f64> = (0..16).map(|p| f64::from(p % 4)).collect();
         let y: Vec<f64> = (0..16).map(|p| f64::from(p / 4)).collect();
-        let order = morton_order(&[x, y]);
+        let order = morton_order(&[x, y], &[]);
         let quadrant = |r: usize| (r % 4 / 2, r / 4 / 2);
         for chunk in order.chunks(4) {
             assert!(

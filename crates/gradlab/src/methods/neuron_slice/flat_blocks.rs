@@ -11,16 +11,14 @@
 //!
 //! When z_min is at or past the activation's upper flat threshold (or z_max
 //! at or below the lower one, see [`Activation::flat_tails`]), every group
-//! of the block has the same activation h, and its part of the squared
-//! error, Σ_G n_G·(m_G + v·h)², is
-//!
-//! ```text
-//! B + N·(m + v·h)²,   N = Σ_G n_G,  m = Σ_G n_G·m_G / N,  B = Σ_G n_G·(m_G − m)²,
-//! ```
-//!
-//! with N, m and B fixed for the whole search. Both terms are ≥ 0, so
-//! nothing cancels. Every grid point still gets its exact cost; only the
-//! sum is taken a block at a time.
+//! of the block has the same activation: f(high) (or f(low)). Nothing else
+//! changes from point to point — the searched weights only move z — so the
+//! block's part of the cost is then one of two numbers, computed once:
+//! the sum of its groups' costs with h = f(high), or with h = f(low).
+//! For squared error, a group of n rows with mean m of (output without the
+//! neuron − target) costs n·(m + v·h)²; for the cross-entropy, n·lse(z) −
+//! Σ_c n_c·z_c with the logits z = base + v·h. Every grid point still gets
+//! its exact cost; only the sum is taken a block at a time.
 //!
 //! The groups are in Morton order, so a block is a small box of the input
 //! space, and most blocks lie wholly on one side of the thin band where the
@@ -36,7 +34,7 @@
 //! vectorises; the blocks that are not flat are handed to the row-by-row
 //! kernel.
 
-use super::distinct_rows::{Group, MAX_INPUTS};
+use super::distinct_rows::MAX_INPUTS;
 use crate::element::Float;
 use crate::nn::activation::Activation;
 
@@ -58,63 +56,59 @@ pub struct FlatBlocks {
     low: [Vec<f64>; MAX_INPUTS],
     high: [Vec<f64>; MAX_INPUTS],
     magnitude: [Vec<f64>; MAX_INPUTS],
-    /// N, m and B per block.
-    count: Vec<f64>,
-    mean: Vec<f64>,
-    between: Vec<f64>,
-    /// z at or below `low_threshold` gives `low_value`; z at or above
-    /// `high_threshold` gives `high_value` (±∞ when there is no such tail).
+    /// The block's cost when z is at or below `low_threshold`, and when it
+    /// is at or above `high_threshold` (±∞ when there is no such tail).
+    cost_low: Vec<f64>,
+    cost_high: Vec<f64>,
     low_threshold: f64,
-    low_value: f64,
     high_threshold: f64,
-    high_value: f64,
 }
 
 impl FlatBlocks {
-    /// The blocks of `groups` (with inputs `columns`, in Morton order), or
+    /// The blocks of the groups with inputs `columns` (in Morton order), or
     /// `None` when the activation has no flat tail in precision `T`.
+    /// `group_cost(g, h)` is group g's cost when its activation is h.
     pub fn new<T: Float>(
         activation: Activation,
         columns: &[Vec<T>],
-        groups: &[Group],
         groups_per_block: usize,
+        mut group_cost: impl FnMut(usize, f64) -> f64,
     ) -> Option<Self> {
         let tails = activation.flat_tails::<T>();
         if tails.low.is_none() && tails.high.is_none() || columns.len() > MAX_INPUTS {
             return None;
         }
-        let value = |t: f64| activation.value(T::from_f64(t)).as_f64();
-        let blocks = groups.len() / groups_per_block;
+        let h = |t: Option<f64>| t.map_or(0.0, |t| activation.value(T::from_f64(t)).as_f64());
+        let (h_low, h_high) = (h(tails.low), h(tails.high));
+        let groups = columns.first().map_or(0, Vec::len);
+        let blocks = groups / groups_per_block;
         let mut flat = FlatBlocks {
             blocks,
             low: Default::default(),
             high: Default::default(),
             magnitude: Default::default(),
-            count: Vec::new(),
-            mean: Vec::new(),
-            between: Vec::new(),
+            cost_low: Vec::new(),
+            cost_high: Vec::new(),
             low_threshold: tails.low.unwrap_or(f64::NEG_INFINITY),
-            low_value: tails.low.map_or(0.0, value),
             high_threshold: tails.high.unwrap_or(f64::INFINITY),
-            high_value: tails.high.map_or(0.0, value),
         };
         for k in 0..blocks.next_multiple_of(CHUNK) {
-            let range = k * groups_per_block..(k + 1) * groups_per_block;
-            match groups.get(range.clone()) {
-                Some(block) if k < blocks => flat.push(columns, range, block),
-                _ => flat.push_never_flat(),
+            if k < blocks {
+                let range = k * groups_per_block..(k + 1) * groups_per_block;
+                flat.push_box(columns, range.clone());
+                let low = range.clone().map(|g| group_cost(g, h_low)).sum();
+                let high = range.map(|g| group_cost(g, h_high)).sum();
+                flat.cost_low.push(low);
+                flat.cost_high.push(high);
+            } else {
+                flat.push_never_flat();
             }
         }
         Some(flat)
     }
 
-    /// Appends the block of groups `range`.
-    fn push<T: Float>(
-        &mut self,
-        columns: &[Vec<T>],
-        range: std::ops::Range<usize>,
-        block: &[Group],
-    ) {
+    /// Appends the box of groups `range`.
+    fn push_box<T: Float>(&mut self, columns: &[Vec<T>], range: std::ops::Range<usize>) {
         for (i, column) in columns.iter().enumerate() {
             let values = column[range.clone()].iter().map(|a| a.as_f64());
             let low = values.clone().fold(f64::INFINITY, f64::min);
@@ -123,15 +117,6 @@ impl FlatBlocks {
             self.high[i].push(high);
             self.magnitude[i].push(low.abs().max(high.abs()));
         }
-        let count: f64 = block.iter().map(|g| g.count as f64).sum();
-        let mean = block.iter().map(|g| g.count as f64 * g.mean).sum::<f64>() / count;
-        let between = block
-            .iter()
-            .map(|g| g.count as f64 * (g.mean - mean) * (g.mean - mean))
-            .sum();
-        self.count.push(count);
-        self.mean.push(mean);
-        self.between.push(between);
     }
 
     /// Appends padding: a NaN box is never flat.
@@ -141,24 +126,17 @@ impl FlatBlocks {
             self.high[i].push(f64::NAN);
             self.magnitude[i].push(f64::NAN);
         }
-        self.count.push(0.0);
-        self.mean.push(0.0);
-        self.between.push(0.0);
+        self.cost_low.push(0.0);
+        self.cost_high.push(0.0);
     }
 
     /// The blocks at the grid point with the neuron's input weights
-    /// `weights`, bias `bias` and weight `out_weight` into the output.
-    pub fn at<const N: usize, T: Float>(
-        &self,
-        weights: &[T],
-        bias: T,
-        out_weight: T,
-    ) -> AtPoint<'_, N> {
+    /// `weights` and bias `bias`.
+    pub fn at<const N: usize, T: Float>(&self, weights: &[T], bias: T) -> AtPoint<'_, N> {
         AtPoint {
             blocks: self,
             weights: std::array::from_fn(|i| weights[i].as_f64()),
             bias: bias.as_f64(),
-            out_weight: out_weight.as_f64(),
             lanes: [0.0; CHUNK],
         }
     }
@@ -170,7 +148,6 @@ pub struct AtPoint<'a, const N: usize> {
     blocks: &'a FlatBlocks,
     weights: [f64; N],
     bias: f64,
-    out_weight: f64,
     /// Partial sums of the flat blocks' costs.
     lanes: [f64; CHUNK],
 }
@@ -178,7 +155,7 @@ pub struct AtPoint<'a, const N: usize> {
 impl<const N: usize> AtPoint<'_, N> {
     /// The number of chunks of blocks to test.
     pub fn chunks(&self) -> usize {
-        self.blocks.count.len() / CHUNK
+        self.blocks.cost_low.len() / CHUNK
     }
 
     /// Tests chunk `c`, adds its flat blocks' costs to the sum, and returns
@@ -205,7 +182,7 @@ impl<const N: usize> AtPoint<'_, N> {
     #[inline(always)]
     fn test(&mut self, start: usize) -> u8 {
         let blocks = self.blocks;
-        let (w, b, v) = (&self.weights, self.bias, self.out_weight);
+        let (w, b) = (&self.weights, self.bias);
         let at = |values: &[f64]| -> [f64; CHUNK] {
             values[start..start + CHUNK]
                 .try_into()
@@ -227,17 +204,14 @@ impl<const N: usize> AtPoint<'_, N> {
                 size[l] += w.abs() * magnitude[l];
             }
         }
-        let (count, mean, between) = (at(&blocks.count), at(&blocks.mean), at(&blocks.between));
-        let (high_threshold, high_value) = (blocks.high_threshold, blocks.high_value);
-        let (low_threshold, low_value) = (blocks.low_threshold, blocks.low_value);
+        let (cost_low, cost_high) = (at(&blocks.cost_low), at(&blocks.cost_high));
+        let (low_threshold, high_threshold) = (blocks.low_threshold, blocks.high_threshold);
         let mut flat = [false; CHUNK];
         for l in 0..CHUNK {
             let margin = ROUNDING_MARGIN * size[l];
             let is_high = z_min[l] - margin >= high_threshold;
             let is_low = z_max[l] + margin <= low_threshold;
-            let h = if is_high { high_value } else { low_value };
-            let shift = mean[l] + v * h;
-            let cost = between[l] + count[l] * shift * shift;
+            let cost = if is_high { cost_high[l] } else { cost_low[l] };
             flat[l] = is_high | is_low;
             self.lanes[l] += if flat[l] { cost } else { 0.0 };
         }
@@ -272,80 +246,53 @@ impl Iterator for NotFlat {
 mod tests {
     use super::*;
 
-    fn group(count: usize, mean: f64) -> Group {
-        Group { count, mean }
-    }
-
     /// The flat blocks' summed cost, and the other blocks.
     fn split<const N: usize>(
         blocks: &FlatBlocks,
         weights: [f32; N],
         bias: f32,
-        v: f32,
     ) -> (f64, Vec<usize>) {
-        let mut at = blocks.at::<N, f32>(&weights, bias, v);
+        let mut at = blocks.at::<N, f32>(&weights, bias);
         let rest = (0..at.chunks())
             .flat_map(|c| at.not_flat_in_chunk(c).collect::<Vec<_>>())
             .collect();
         (at.flat_cost(), rest)
     }
 
-    /// Costs block 0 of `blocks` at a point: `Some` if it is flat.
-    fn block_zero(blocks: &FlatBlocks, weights: [f32; 2], bias: f32, v: f32) -> Option<f64> {
-        let (cost, rest) = split(blocks, weights, bias, v);
-        rest.is_empty().then_some(cost)
-    }
-
     #[test]
-    fn a_flat_block_costs_what_its_groups_sum_to() {
-        // Two groups in a block, tanh (f32: flat from |z| = 9).
+    fn a_flat_block_costs_what_its_groups_cost_at_the_flat_value() {
+        // Two groups in a block, tanh (f32: flat from |z| = 9); a group's
+        // cost is (g + 1)·h, so the block's is 3h.
         let columns = vec![vec![1.0f32, 2.0], vec![0.5, -0.5]];
-        let groups = [group(3, 0.25), group(1, -0.5)];
-        let blocks = FlatBlocks::new(Activation::Tanh, &columns, &groups, 2).unwrap();
-        let v = 0.5f32;
-        let by_groups = |h: f32| -> f64 {
-            let h = f64::from(h);
-            groups
-                .iter()
-                .map(|g| g.count as f64 * (g.mean + 0.5 * h).powi(2))
-                .sum()
-        };
-        let h = Activation::Tanh.value(9.0f32);
+        let blocks =
+            FlatBlocks::new(Activation::Tanh, &columns, 2, |g, h| (g + 1) as f64 * h).unwrap();
+        let h = f64::from(Activation::Tanh.value(9.0f32));
         // z = 10 + 2·a0 + 0·a1 ≥ 12: flat at +h.
-        let cost = block_zero(&blocks, [2.0, 0.0], 10.0, v).unwrap();
-        assert!(
-            (cost - by_groups(h)).abs() < 1e-12,
-            "{cost} vs {}",
-            by_groups(h)
-        );
+        assert_eq!(split(&blocks, [2.0, 0.0], 10.0), (3.0 * h, vec![]));
         // z = −10 − 2·a0 ≤ −12: flat at −h.
-        let cost = block_zero(&blocks, [-2.0, 0.0], -10.0, v).unwrap();
-        assert!((cost - by_groups(-h)).abs() < 1e-12);
+        assert_eq!(split(&blocks, [-2.0, 0.0], -10.0), (-3.0 * h, vec![]));
         // z = 8 + a0 spans 9 … 10, but 9 is within the rounding margin.
-        assert_eq!(block_zero(&blocks, [1.0, 0.0], 8.0, v), None);
+        assert_eq!(split(&blocks, [1.0, 0.0], 8.0), (0.0, vec![0]));
         // z = 0: not flat.
-        assert_eq!(block_zero(&blocks, [0.0, 0.0], 0.0, v), None);
+        assert_eq!(split(&blocks, [0.0, 0.0], 0.0), (0.0, vec![0]));
     }
 
     #[test]
     fn only_whole_blocks_are_tested_and_the_rest_is_listed() {
         // 5 groups in blocks of 2: blocks 0 and 1, group 4 left over.
         let columns = vec![vec![-3.0f32, -2.0, 2.0, 3.0, 0.0]];
-        let groups = [group(1, 0.0); 5];
-        let blocks = FlatBlocks::new(Activation::Relu, &columns, &groups, 2).unwrap();
-        // z = a: ReLU is flat (0) on block 0 only.
-        let (cost, rest) = split(&blocks, [1.0], 0.0, 1.0);
-        assert_eq!(rest, vec![1]);
-        assert_eq!(cost, 0.0);
+        let blocks = FlatBlocks::new(Activation::Relu, &columns, 2, |_, h| h + 1.0).unwrap();
+        // z = a: ReLU is flat (0) on block 0 only, whose 2 groups cost 0 + 1.
+        assert_eq!(split(&blocks, [1.0], 0.0), (2.0, vec![1]));
     }
 
     #[test]
     fn no_blocks_without_a_flat_tail() {
         let columns = vec![vec![1.0f64, 2.0]];
-        let groups = [group(1, 0.0); 2];
+        let cost = |_, h| h;
         // f64 tanh has no exact flat tail; leaky ReLU has none at all.
-        assert!(FlatBlocks::new(Activation::Tanh, &columns, &groups, 2).is_none());
-        assert!(FlatBlocks::new(Activation::LeakyRelu, &columns, &groups, 2).is_none());
-        assert!(FlatBlocks::new(Activation::Relu, &columns, &groups, 2).is_some());
+        assert!(FlatBlocks::new(Activation::Tanh, &columns, 2, cost).is_none());
+        assert!(FlatBlocks::new(Activation::LeakyRelu, &columns, 2, cost).is_none());
+        assert!(FlatBlocks::new(Activation::Relu, &columns, 2, cost).is_some());
     }
 }

@@ -46,6 +46,12 @@ pub trait Float:
     /// last place of `tanhf`, which the compiler can vectorise.
     fn activation_tanh(self) -> Self;
 
+    /// e^x as the softmax and the cross-entropy compute it. f64: the
+    /// standard library's `exp`. f32: a branch-free polynomial
+    /// ([`crate::simd::exp_f32`]) within a few units in the last place,
+    /// which the compiler can vectorise over a batch.
+    fn loss_exp(self) -> Self;
+
     /// Where [`Float::activation_tanh`] is exactly constant: it returns
     /// `activation_tanh(±t)` for every z with |z| ≥ t. f32: 9, because
     /// [`crate::simd::tanh_f32`] clamps its input to [−9, 9]. f64: `None`,
@@ -61,6 +67,11 @@ impl Float for f32 {
     #[inline(always)]
     fn activation_tanh(self) -> Self {
         crate::simd::tanh_f32(self)
+    }
+
+    #[inline(always)]
+    fn loss_exp(self) -> Self {
+        crate::simd::exp_f32(self)
     }
 
     fn from_f64(value: f64) -> Self {
@@ -87,6 +98,11 @@ impl Float for f64 {
     #[inline(always)]
     fn activation_tanh(self) -> Self {
         self.tanh()
+    }
+
+    #[inline(always)]
+    fn loss_exp(self) -> Self {
+        self.exp()
     }
 
     fn from_f64(value: f64) -> Self {

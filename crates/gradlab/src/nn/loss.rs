@@ -183,7 +183,7 @@ fn mse_delta<T: Float>(z: &Matrix<T>, y: &Matrix<T>, delta: &mut Matrix<T>) -> f
 /// log Σ_k e^{z_k}, computed as m + log Σ_k e^{z_k − m} with m = max z.
 pub fn logsumexp<T: Float>(z: &[T]) -> T {
     let max = z.iter().copied().fold(T::neg_infinity(), T::max);
-    let sum: T = z.iter().map(|&v| (v - max).exp()).sum();
+    let sum: T = z.iter().map(|&v| (v - max).loss_exp()).sum();
     max + sum.ln()
 }
 
@@ -191,7 +191,7 @@ pub fn logsumexp<T: Float>(z: &[T]) -> T {
 pub fn softmax_in_place<T: Float>(z: &mut [T]) {
     let log_norm = logsumexp(z);
     for v in z.iter_mut() {
-        *v = (*v - log_norm).exp();
+        *v = (*v - log_norm).loss_exp();
     }
 }
 
@@ -204,19 +204,34 @@ fn cross_entropy_cost<T: Float>(z: &Matrix<T>, classes: &[usize]) -> f64 {
     sum / z.rows() as f64
 }
 
-/// δ_b = (softmax(z_b) − onehot(y_b)) / B
+/// δ_b = (softmax(z_b) − onehot(y_b)) / B, and the mean of the costs
+/// logsumexp(z_b) − z_b[y_b].
+///
+/// With m_b = max z_b and e_b = e^{z_b − m_b}: softmax(z_b) = e_b / Σ e_b
+/// and logsumexp(z_b) = m_b + ln Σ e_b (as [`logsumexp`] computes it, so
+/// the cost is the same as [`Loss::cost`]'s). δ holds z − m, then e, for
+/// the whole batch at once, so that the exponentials vectorise.
 fn cross_entropy_delta<T: Float>(z: &Matrix<T>, classes: &[usize], delta: &mut Matrix<T>) -> f64 {
     let batch = z.rows();
+    for b in 0..batch {
+        let row = z.row(b);
+        let max = row.iter().copied().fold(T::neg_infinity(), T::max);
+        for (d, &v) in delta.row_mut(b).iter_mut().zip(row) {
+            *d = v - max;
+        }
+    }
+    crate::simd::map_in_place(delta.as_mut_slice(), T::loss_exp);
     let scale = T::one() / T::from_f64(batch as f64);
     let mut sum = 0.0;
     for (b, &class) in classes.iter().enumerate().take(batch) {
         let row = z.row(b);
-        let log_norm = logsumexp(row);
-        sum += (log_norm - row[class]).as_f64();
-        for (k, (d, &v)) in delta.row_mut(b).iter_mut().zip(row).enumerate() {
-            let p = (v - log_norm).exp();
+        let max = row.iter().copied().fold(T::neg_infinity(), T::max);
+        let e = delta.row_mut(b);
+        let total: T = e.iter().copied().sum();
+        sum += (max + total.ln() - row[class]).as_f64();
+        for (k, d) in e.iter_mut().enumerate() {
             let onehot = if k == class { T::one() } else { T::zero() };
-            *d = (p - onehot) * scale;
+            *d = (*d / total - onehot) * scale;
         }
     }
     sum / batch as f64

@@ -157,7 +157,10 @@ fn mse_cost<T: Float>(z: &Matrix<T>, y: &Matrix<T>) -> f64 {
         .as_slice()
         .iter()
         .zip(y.as_slice())
-        .map(|(&p, &t)| (p.as_f64() - t.as_f64()).powi(2))
+        .map(|(&p, &t)| {
+            let residual = p.as_f64() - t.as_f64();
+            residual * residual
+        })
         .sum();
     sum / z.as_slice().len() as f64
 }
@@ -174,7 +177,8 @@ fn mse_delta<T: Float>(z: &Matrix<T>, y: &Matrix<T>, delta: &mut Matrix<T>) -> f
         .zip(y.as_slice())
     {
         let residual = p - t;
-        sum += residual.as_f64().powi(2);
+        // r·r rather than powi(2), which can stay a call to a library routine.
+        sum += residual.as_f64() * residual.as_f64();
         *d = scale * residual;
     }
     sum / count as f64

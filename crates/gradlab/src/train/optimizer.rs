@@ -362,6 +362,17 @@ impl<T: Float> Rule<T> {
             } => (beta1, beta2, epsilon),
         };
         let t = step.min(i32::MAX as u64) as i32;
+        // Only Adam uses the corrections: the others skip the two powers,
+        // a library call each on every step.
+        let uses_corrections =
+            matches!(optimizer, Optimizer::Adam { .. } | Optimizer::Adamw { .. });
+        let correction = |decay: f64| {
+            if uses_corrections {
+                1.0 - decay.powi(t)
+            } else {
+                1.0
+            }
+        };
         let decoupled = matches!(optimizer, Optimizer::Adamw { .. });
         Rule {
             optimizer,
@@ -371,8 +382,8 @@ impl<T: Float> Rule<T> {
             decay1: T::from_f64(decay1),
             decay2: T::from_f64(decay2),
             epsilon: T::from_f64(epsilon),
-            correction1: T::from_f64(1.0 - decay1.powi(t)),
-            correction2: T::from_f64(1.0 - decay2.powi(t)),
+            correction1: T::from_f64(correction(decay1)),
+            correction2: T::from_f64(correction(decay2)),
         }
     }
 

@@ -38,8 +38,9 @@
 //! Speed and memory (issue 6) change none of this:
 //!
 //! - a numeric cell that is a plain decimal number is read from its bytes,
-//!   and a short one (`52.7941`) is kept in 32 bits, exactly
-//!   (`packed_decimal`, [`Numbers`]); any other cell goes the ordinary way;
+//!   and a short one (`52.7941`, or `52,7941` with a decimal comma) is kept
+//!   in 32 bits, exactly (`packed_decimal`, [`Numbers`]); any other cell
+//!   goes the ordinary way;
 //! - [`Table::read_path`] reads a file of a few megabytes or more in
 //!   windows of whole lines and, while it holds no `"`, each window in
 //!   parts on several threads (`parallel`, `windows`), falling back to the
@@ -110,6 +111,15 @@ impl CsvOptions {
         match self.parse_raw(cell) {
             Some(value) if value.is_finite() => Ok(value),
             _ => Err(self.problem(cell)),
+        }
+    }
+
+    /// The decimal point: `,` with [`CsvOptions::decimal_comma`], else `.`.
+    pub(crate) fn point(&self) -> u8 {
+        if self.decimal_comma {
+            b','
+        } else {
+            b'.'
         }
     }
 
@@ -631,9 +641,9 @@ impl Table {
                 likely_delimiter: self.likely_delimiter,
             });
         }
-        let fast = !self.options.decimal_comma;
+        let point = self.options.point();
         for ((builder, bytes), name) in builders.iter_mut().zip(cells).zip(names) {
-            if fast && builder.push_plain_number(bytes) {
+            if builder.push_plain_number(bytes, point) {
                 continue;
             }
             let what = || format!("column '{name}'");
@@ -819,14 +829,14 @@ impl ColumnBuilder {
 
     /// The fast path of [`ColumnBuilder::push`] for a numeric column: adds
     /// the untrimmed `cell` and returns `true` when it is a plain decimal
-    /// number ([`Numbers::push_plain`]; never with a decimal comma).
+    /// number with the decimal point `point` ([`Numbers::push_plain`]).
     /// Otherwise adds nothing and returns `false`.
     #[inline]
-    fn push_plain_number(&mut self, cell: &[u8]) -> bool {
+    fn push_plain_number(&mut self, cell: &[u8], point: u8) -> bool {
         let ColumnBuilder::Numeric { values, .. } = self else {
             return false;
         };
-        values.push_plain(cell)
+        values.push_plain(cell, point)
     }
 
     /// Adds the trimmed `cell` of 1-based data row `row`.
@@ -837,7 +847,7 @@ impl ColumnBuilder {
                 *self = Self::decided(*empty_cells, cell, options)
             }
             ColumnBuilder::Numeric { values, first_bad } => {
-                if options.decimal_comma || !values.push_plain(cell.as_bytes()) {
+                if !values.push_plain(cell.as_bytes(), options.point()) {
                     values.push(parse_or_record(cell, row, first_bad, options));
                 }
             }
@@ -861,7 +871,7 @@ impl ColumnBuilder {
             0 => Numbers::new(),
             _ => Numbers::nans(empty_cells),
         };
-        if options.decimal_comma || !values.push_plain(cell.as_bytes()) {
+        if !values.push_plain(cell.as_bytes(), options.point()) {
             values.push(parse_or_record(
                 cell,
                 empty_cells + 1,

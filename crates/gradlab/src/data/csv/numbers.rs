@@ -102,14 +102,17 @@ impl Numbers {
     }
 
     /// Adds the untrimmed `cell` and returns `true` when it is a plain
-    /// decimal number (packed when it fits, else read by
-    /// `fast_cells::plain_number`); otherwise adds nothing and returns
-    /// `false`.
+    /// decimal number with the decimal point `point` (packed when it fits,
+    /// else, for a `.`, read by `fast_cells::plain_number`); otherwise adds
+    /// nothing and returns `false`.
     #[inline]
-    pub(super) fn push_plain(&mut self, cell: &[u8]) -> bool {
-        if let Some(packed) = packed_decimal::pack(cell) {
+    pub(super) fn push_plain(&mut self, cell: &[u8], point: u8) -> bool {
+        if let Some(packed) = packed_decimal::pack(cell, point) {
             self.push_packed(packed);
             return true;
+        }
+        if point != b'.' {
+            return false;
         }
         match super::fast_cells::plain_number(cell) {
             Some(value) => {
@@ -208,18 +211,18 @@ mod tests {
     fn packed_and_wide_values_read_back_alike() {
         let mut numbers = Numbers::new();
         for cell in ["1.5", "-2", " 3e2 "] {
-            assert!(numbers.push_plain(cell.as_bytes()));
+            assert!(numbers.push_plain(cell.as_bytes(), b'.'));
         }
         assert!(matches!(numbers.held, Held::Packed(_)));
         assert_eq!(numbers, Numbers::from(vec![1.5, -2.0, 300.0]));
         // A long decimal does not fit: the column turns wide, values kept.
-        assert!(numbers.push_plain(b"0.1234567890123456"));
+        assert!(numbers.push_plain(b"0.1234567890123456", b'.'));
         assert!(matches!(numbers.held, Held::Wide(_)));
         assert_eq!(numbers.to_vec(), [1.5, -2.0, 300.0, 0.1234567890123456]);
-        assert!(!numbers.push_plain(b"NA"));
+        assert!(!numbers.push_plain(b"NA", b'.'));
         assert_eq!(numbers.len(), 4);
         let mut joined = Numbers::new();
-        assert!(joined.push_plain(b"7"));
+        assert!(joined.push_plain(b"7", b'.'));
         joined.append(numbers);
         assert_eq!(joined.to_vec(), [7.0, 1.5, -2.0, 300.0, 0.1234567890123456]);
         let mut out = vec![0.0; 6];

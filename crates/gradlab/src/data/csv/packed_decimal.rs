@@ -43,29 +43,30 @@ const POWERS_OF_TEN: [f64; 17] = [
 ];
 
 /// The cell (ASCII spaces around it allowed) packed, when it is a decimal
-/// number `[+-]digits[.digits][(e|E)[+-]digits]` that fits; `None` means
+/// number `[+-]digits[.digits][(e|E)[+-]digits]` that fits, with `point`
+/// (`.`, or `,` for a decimal comma) as its decimal point; `None` means
 /// "read it the ordinary way".
 #[inline]
-pub(super) fn pack(cell: &[u8]) -> Option<u32> {
+pub(super) fn pack(cell: &[u8], point: u8) -> Option<u32> {
     let text = cell.trim_ascii();
-    match pack_prefix(text)? {
+    match pack_prefix(text, point)? {
         (packed, used) if used == text.len() => Some(packed),
         _ => None,
     }
 }
 
-/// The decimal number at the start of `text` packed, with the number of
-/// bytes it takes; `None` when `text` does not start with one that fits.
-/// What follows the number is not looked at beyond its first byte: the
-/// caller checks that the cell ends there.
+/// The decimal number at the start of `text` packed (decimal point
+/// `point`), with the number of bytes it takes; `None` when `text` does not
+/// start with one that fits. What follows the number is not looked at
+/// beyond its first byte: the caller checks that the cell ends there.
 #[inline(always)]
-pub(super) fn pack_prefix(text: &[u8]) -> Option<(u32, usize)> {
+pub(super) fn pack_prefix(text: &[u8], point: u8) -> Option<(u32, usize)> {
     let (negative, sign_bytes) = match text.first()? {
         b'-' => (true, 1),
         b'+' => (false, 1),
         _ => (false, 0),
     };
-    let (mantissa, fraction_digits, mantissa_bytes) = scan_mantissa(&text[sign_bytes..])?;
+    let (mantissa, fraction_digits, mantissa_bytes) = scan_mantissa(&text[sign_bytes..], point)?;
     let after_mantissa = sign_bytes + mantissa_bytes;
     let (exponent, exponent_bytes) = scan_exponent(&text[after_mantissa..])?;
     let exponent = if mantissa == 0 {
@@ -113,16 +114,16 @@ const fn scales() -> [(f64, f64); 32] {
     scales
 }
 
-/// Reads `digits[.digits]` (at least one digit) from the start of `text`:
-/// the digits as one whole number below [`MANTISSA_LIMIT`], how many of
-/// them came after the point, and the bytes read.
+/// Reads `digits[<point>digits]` (at least one digit) from the start of
+/// `text`: the digits as one whole number below [`MANTISSA_LIMIT`], how many
+/// of them came after the point, and the bytes read.
 #[inline]
-fn scan_mantissa(text: &[u8]) -> Option<(u64, i32, usize)> {
+fn scan_mantissa(text: &[u8], point: u8) -> Option<(u64, i32, usize)> {
     let mut mantissa: u64 = 0;
     let integer_digits = scan_digits(text, &mut mantissa);
     let mut read = integer_digits;
     let mut fraction_digits = 0;
-    if text.get(read) == Some(&b'.') {
+    if text.get(read) == Some(&point) {
         fraction_digits = scan_digits(&text[read + 1..], &mut mantissa);
         read += 1 + fraction_digits;
     }
@@ -185,7 +186,7 @@ mod tests {
     fn both(text: &str) -> (Option<u64>, Option<u64>) {
         let std = text.trim().parse::<f64>().ok().filter(|v| v.is_finite());
         (
-            pack(text.as_bytes()).map(|p| unpack(p).to_bits()),
+            pack(text.as_bytes(), b'.').map(|p| unpack(p).to_bits()),
             std.map(f64::to_bits),
         )
     }
@@ -202,12 +203,13 @@ mod tests {
             assert_eq!(packed, std, "{text:?}");
         }
         // -0 keeps its sign, as std's does.
-        assert!(unpack(pack(b"-0").unwrap()).is_sign_negative());
+        assert!(unpack(pack(b"-0", b'.').unwrap()).is_sign_negative());
     }
 
     #[test]
     fn a_prefix_ends_where_the_number_does() {
-        let prefix = |text: &str| pack_prefix(text.as_bytes()).map(|(p, used)| (unpack(p), used));
+        let prefix =
+            |text: &str| pack_prefix(text.as_bytes(), b'.').map(|(p, used)| (unpack(p), used));
         assert_eq!(prefix("52.7941,1"), Some((52.7941, 7)));
         assert_eq!(prefix("-3e2;x"), Some((-300.0, 4)));
         assert_eq!(prefix("7"), Some((7.0, 1)));
@@ -251,8 +253,20 @@ mod tests {
             // Over 19 digits, even leading zeros, are not counted out.
             "00000000000000000001",
         ] {
-            assert_eq!(pack(text.as_bytes()), None, "{text:?}");
+            assert_eq!(pack(text.as_bytes(), b'.'), None, "{text:?}");
         }
+    }
+
+    #[test]
+    fn with_a_decimal_comma_the_comma_is_the_point_and_a_point_ends_the_number() {
+        let comma = |text: &str| pack(text.as_bytes(), b',').map(unpack);
+        assert_eq!(comma("38,5"), Some(38.5));
+        assert_eq!(comma("-0,25"), Some(-0.25));
+        assert_eq!(comma("1e3"), Some(1000.0));
+        // Such files write 1.250 for 1250: never read as 1.25.
+        assert_eq!(comma("1.250"), None);
+        let prefix = pack_prefix(b"1.250;2", b',').map(|(p, used)| (unpack(p), used));
+        assert_eq!(prefix, Some((1.0, 1)));
     }
 
     proptest::proptest! {

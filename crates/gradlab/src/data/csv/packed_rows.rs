@@ -13,11 +13,13 @@
 use super::packed_decimal;
 use super::ColumnBuilder;
 
-/// True when rows split by `delimiter` may take the fast path: the
-/// delimiter cannot be part of a number (nor a space, which the ordinary
-/// path trims).
-pub(super) fn usable_with(delimiter: u8) -> bool {
-    !matches!(delimiter, b'0'..=b'9' | b'+' | b'-' | b'.' | b'e' | b'E') && delimiter != b' '
+/// True when rows split by `delimiter`, with the decimal point `point`,
+/// may take the fast path: the delimiter cannot be part of a number (nor a
+/// space, which the ordinary path trims).
+pub(super) fn usable_with(delimiter: u8, point: u8) -> bool {
+    !matches!(delimiter, b'0'..=b'9' | b'+' | b'-' | b'.' | b'e' | b'E')
+        && delimiter != b' '
+        && delimiter != point
 }
 
 /// Adds the cells of `record` (one row, split by `delimiter`, which must be
@@ -28,6 +30,7 @@ pub(super) fn usable_with(delimiter: u8) -> bool {
 pub(super) fn push_packed_row(
     record: &[u8],
     delimiter: u8,
+    point: u8,
     builders: &mut [ColumnBuilder],
     scratch: &mut Vec<u32>,
 ) -> bool {
@@ -37,7 +40,7 @@ pub(super) fn push_packed_row(
     {
         return false;
     }
-    if !pack_cells(record, delimiter, builders.len(), scratch) {
+    if !pack_cells(record, delimiter, point, builders.len(), scratch) {
         return false;
     }
     for (builder, &packed) in builders.iter_mut().zip(scratch.iter()) {
@@ -49,13 +52,20 @@ pub(super) fn push_packed_row(
 }
 
 /// Packs the `columns` cells of `record` into `scratch`; `false` when the
-/// record is not exactly that many short decimals split by `delimiter`.
+/// record is not exactly that many short decimals (decimal point `point`)
+/// split by `delimiter`.
 #[inline]
-fn pack_cells(record: &[u8], delimiter: u8, columns: usize, scratch: &mut Vec<u32>) -> bool {
+fn pack_cells(
+    record: &[u8],
+    delimiter: u8,
+    point: u8,
+    columns: usize,
+    scratch: &mut Vec<u32>,
+) -> bool {
     scratch.clear();
     let mut rest = record;
     for column in 1..=columns {
-        let Some((packed, used)) = packed_decimal::pack_prefix(rest) else {
+        let Some((packed, used)) = packed_decimal::pack_prefix(rest, point) else {
             return false;
         };
         scratch.push(packed);
@@ -102,10 +112,17 @@ mod tests {
         assert!(push_packed_row(
             b"1.5,-2,3e2",
             b',',
+            b'.',
             &mut builders,
             &mut scratch
         ));
-        assert!(push_packed_row(b"0;1;2", b';', &mut builders, &mut scratch));
+        assert!(push_packed_row(
+            b"0;1;2",
+            b';',
+            b'.',
+            &mut builders,
+            &mut scratch
+        ));
         assert_eq!(values(&builders), [[1.5, 0.0], [-2.0, 1.0], [300.0, 2.0]]);
     }
 
@@ -130,15 +147,46 @@ mod tests {
             "1;2",
         ] {
             assert!(
-                !push_packed_row(row.as_bytes(), b',', &mut builders, &mut scratch),
+                !push_packed_row(row.as_bytes(), b',', b'.', &mut builders, &mut scratch),
                 "{row:?}"
             );
         }
         assert_eq!(values(&builders), [Vec::<f64>::new(), Vec::new()]);
         let mut mixed = numeric(1);
         mixed.push(ColumnBuilder::Text(Vec::new()));
-        assert!(!push_packed_row(b"1,2", b',', &mut mixed, &mut scratch));
-        assert!(!usable_with(b'.') && !usable_with(b'e') && !usable_with(b' '));
-        assert!(usable_with(b',') && usable_with(b';') && usable_with(b'\t'));
+        assert!(!push_packed_row(
+            b"1,2",
+            b',',
+            b'.',
+            &mut mixed,
+            &mut scratch
+        ));
+        assert!(!usable_with(b'.', b'.') && !usable_with(b'e', b'.') && !usable_with(b' ', b'.'));
+        assert!(usable_with(b',', b'.') && usable_with(b';', b'.') && usable_with(b'\t', b'.'));
+    }
+
+    #[test]
+    fn decimal_comma_rows_take_the_fast_path_and_points_do_not() {
+        assert!(usable_with(b';', b','));
+        assert!(!usable_with(b',', b','));
+        let mut builders = numeric(2);
+        let mut scratch = Vec::new();
+        assert!(push_packed_row(
+            b"38,5;-0,25",
+            b';',
+            b',',
+            &mut builders,
+            &mut scratch
+        ));
+        assert_eq!(values(&builders), [vec![38.5], vec![-0.25]]);
+        // 1.250 is 1250 in such files: left to the ordinary path's error.
+        assert!(!push_packed_row(
+            b"1.250;1",
+            b';',
+            b',',
+            &mut builders,
+            &mut scratch
+        ));
+        assert_eq!(values(&builders), [vec![38.5], vec![-0.25]]);
     }
 }

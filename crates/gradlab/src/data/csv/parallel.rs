@@ -215,14 +215,16 @@ fn read_plain_rows(
 ) -> Result<(Vec<ColumnBuilder>, usize)> {
     let mut builders: Vec<ColumnBuilder> = names.iter().map(|_| ColumnBuilder::new()).collect();
     let delimiter = table.options.delimiter;
-    let fast_rows = !table.options.decimal_comma && packed_rows::usable_with(delimiter);
+    let point = table.options.point();
+    let fast_rows = packed_rows::usable_with(delimiter, point);
     let mut cells = Vec::with_capacity(names.len());
     let mut scratch = Vec::with_capacity(names.len());
     let mut records = PlainRecords::new(part);
     for (line, record) in records.by_ref() {
         table.rows += 1;
         table.lines.push(table.rows, line);
-        if fast_rows && packed_rows::push_packed_row(record, delimiter, &mut builders, &mut scratch)
+        if fast_rows
+            && packed_rows::push_packed_row(record, delimiter, point, &mut builders, &mut scratch)
         {
             continue;
         }
@@ -462,6 +464,35 @@ mod tests {
         // Row 500 (i = 499): line 1 header + 500 rows + 71 blank lines
         // before it (after i = 3, 10, ..., 493).
         assert_eq!(table.place(500).line, Some(1 + 500 + 71));
+    }
+
+    #[test]
+    fn decimal_comma_files_are_read_in_parts_like_the_serial_reader() {
+        let options = CsvOptions {
+            delimiter: b';',
+            decimal_comma: true,
+        };
+        let mut text = String::from("a;b\n");
+        for i in 0..400 {
+            text.push_str(&format!("{i},5;-{i},25\n"));
+        }
+        let read = |text: &str, part_bytes| {
+            let serial = Table::read(text.as_bytes(), "t.csv", &options);
+            let parts = Table::read_bytes_in_parts(text.as_bytes(), "t.csv", &options, part_bytes);
+            (serial, parts)
+        };
+        for part_bytes in [7, 64, 1 << 20] {
+            let (serial, parts) = read(&text, part_bytes);
+            let (serial, parts) = (serial.unwrap(), parts.unwrap());
+            assert_eq!(parts.numeric("a").unwrap(), serial.numeric("a").unwrap());
+            assert_eq!(parts.numeric("b").unwrap()[399], -399.25);
+            assert_eq!(format!("{parts:?}"), format!("{serial:?}"));
+        }
+        // A point near the end: the same error from both.
+        text.push_str("1.250;1\n");
+        let (serial, parts) = read(&text, 64);
+        let message = |table: Result<Table>| table.unwrap().numeric("a").unwrap_err().to_string();
+        assert_eq!(message(parts), message(serial));
     }
 
     #[test]

@@ -280,6 +280,34 @@ mod tests {
         assert!((cost - 2000.0).abs() < 1e-3, "cost {cost}");
     }
 
+    /// The cost that training gets with δ is the very number `cost` gives
+    /// (the batched exponentials change nothing), bit for bit.
+    fn training_cost_is_the_cost<T: Float>() {
+        let logits: Vec<T> = (0..64 * 5)
+            .map(|i| T::from_f64(((i * 7919) % 1000) as f64 / 10.0 - 50.0))
+            .collect();
+        let z = Matrix::from_vec(64, 5, logits).unwrap();
+        let targets = Targets::Classes {
+            indices: (0..64).map(|r| (r * 3) % 5).collect(),
+            classes: 5,
+        };
+        let mut delta = Matrix::zeros(64, 5);
+        let with_delta = Loss::SoftmaxCrossEntropy.cost_and_delta(&z, &targets, &mut delta);
+        let alone = Loss::SoftmaxCrossEntropy.cost(&z, &targets);
+        assert_eq!(with_delta.to_bits(), alone.to_bits(), "{}", T::NAME);
+        // Each row of δ·B is a softmax minus a one-hot: it sums to 0.
+        for row in delta.iter_rows() {
+            let sum: f64 = row.iter().map(|d| d.as_f64()).sum();
+            assert!(sum.abs() < 1e-6, "{} row sums to {sum}", T::NAME);
+        }
+    }
+
+    #[test]
+    fn the_training_cost_is_the_cost_bit_for_bit() {
+        training_cost_is_the_cost::<f32>();
+        training_cost_is_the_cost::<f64>();
+    }
+
     #[test]
     fn softmax_rows_sum_to_one() {
         let mut z = Matrix::from_rows(&[vec![1.0f64, 2.0, 3.0], vec![-5.0, 0.0, 5.0]]).unwrap();

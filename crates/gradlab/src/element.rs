@@ -5,9 +5,11 @@
 //! matrix product needs, and conversions to and from `f64` and bytes for the
 //! model file.
 
+use std::cell::RefCell;
 use std::fmt::{Debug, Display};
 use std::iter::Sum;
 use std::ops::{AddAssign, DivAssign, MulAssign, SubAssign};
+use std::thread::LocalKey;
 
 /// A floating-point element type: implemented for `f32` and `f64` only.
 pub trait Float:
@@ -57,6 +59,35 @@ pub trait Float:
     /// [`crate::simd::tanh_f32`] clamps its input to [−9, 9]. f64: `None`,
     /// since the standard library's `tanh` promises no such point.
     const TANH_FLAT_FROM: Option<f64>;
+
+    /// Runs `work` on this thread's scratch buffer of `len` elements, whose
+    /// contents are whatever was left in it. The buffer is made once per
+    /// thread and element type and grows when a longer one is asked for,
+    /// so that a loop run on every training step allocates nothing after
+    /// the first. Panics if `work` asks for the buffer again.
+    fn with_scratch<R>(len: usize, work: impl FnOnce(&mut [Self]) -> R) -> R;
+}
+
+thread_local! {
+    static SCRATCH_F32: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+    static SCRATCH_F64: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
+}
+
+/// [`Float::with_scratch`] on the buffer behind `key`.
+fn with_thread_buffer<T: Copy + Default, R>(
+    key: &'static LocalKey<RefCell<Vec<T>>>,
+    len: usize,
+    work: impl FnOnce(&mut [T]) -> R,
+) -> R {
+    key.with(|buffer| {
+        let mut buffer = buffer
+            .try_borrow_mut()
+            .expect("the scratch buffer is not asked for twice at once");
+        if buffer.len() < len {
+            buffer.resize(len, T::default());
+        }
+        work(&mut buffer[..len])
+    })
 }
 
 impl Float for f32 {
@@ -72,6 +103,10 @@ impl Float for f32 {
     #[inline(always)]
     fn loss_exp(self) -> Self {
         crate::simd::exp_f32(self)
+    }
+
+    fn with_scratch<R>(len: usize, work: impl FnOnce(&mut [Self]) -> R) -> R {
+        with_thread_buffer(&SCRATCH_F32, len, work)
     }
 
     fn from_f64(value: f64) -> Self {
@@ -103,6 +138,10 @@ impl Float for f64 {
     #[inline(always)]
     fn loss_exp(self) -> Self {
         self.exp()
+    }
+
+    fn with_scratch<R>(len: usize, work: impl FnOnce(&mut [Self]) -> R) -> R {
+        with_thread_buffer(&SCRATCH_F64, len, work)
     }
 
     fn from_f64(value: f64) -> Self {

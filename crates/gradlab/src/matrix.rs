@@ -207,6 +207,31 @@ pub fn gemm<T: Float>(
     gemm_in_blocks(out.view_mut(), accum, a_view, b_view, blocks(work));
 }
 
+/// Rows `rows` of the product `aᵀ · b`, on the calling thread:
+/// `band = a[:, rows]ᵀ · b`, `rows.len() × b.cols()` elements, row-major.
+/// Each element is computed as [`gemm`] computes it in the whole product
+/// `aᵀ · b`, bit for bit (as with any cut into blocks, see
+/// `gemm_in_blocks`). Backprop computes ∂C/∂W = δᵀ·x this way, a band of
+/// neurons at a time ([`crate::nn::dense::Dense::backward_and_update`]).
+pub fn transposed_product_rows<T: Float>(
+    band: &mut [T],
+    a: &Matrix<T>,
+    rows: std::ops::Range<usize>,
+    b: &Matrix<T>,
+) {
+    assert_eq!(a.rows, b.rows, "gemm: inner dimensions differ");
+    let a_band = a.view().subcols(rows.start, rows.len()).transpose();
+    let out = MatMut::from_row_major_slice_mut(band, rows.len(), b.cols);
+    matmul(out, Accum::Replace, a_band, b.view(), T::one(), Par::Seq);
+    clear_upper_avx_state();
+}
+
+/// Whether a product of `work` multiply-adds is worth cutting into blocks
+/// for several threads (as [`gemm`] does).
+pub fn worth_threads(work: usize) -> bool {
+    blocks(work) > 1
+}
+
 /// `out (=|+=) a · b` cut into `blocks` blocks along the output's longer
 /// side, computed in parallel (rayon), each block a one-thread GEMM.
 ///
@@ -257,6 +282,13 @@ fn gemm_in_blocks<T: Float>(
 /// number of the GEMM kernels' 16-lane vectors.
 const BLOCK_ALIGN: usize = 16;
 
+/// At most this many blocks per thread in a large product. More blocks
+/// than threads let rayon's work stealing even out the threads: when one
+/// core is taken by another process for a while, the other thread computes
+/// the blocks left instead of waiting at the end. Each block packs its own
+/// copy of the shared operand, so the blocks stay big.
+const BLOCKS_PER_THREAD: usize = 4;
+
 /// Threads a large matrix product may use (0: all the machine's cores).
 static THREADS: AtomicUsize = AtomicUsize::new(0);
 
@@ -282,13 +314,15 @@ pub fn threads() -> usize {
     }
 }
 
-/// Blocks a product of `work` multiply-adds is cut into: one per thread
-/// when it is big enough, else one.
+/// Blocks a product of `work` multiply-adds is cut into: one when it is
+/// small; else one per thread, and up to [`BLOCKS_PER_THREAD`] per thread
+/// while each block keeps at least `PARALLEL_WORK` multiply-adds.
 fn blocks(work: usize) -> usize {
     if work < PARALLEL_WORK {
         1
     } else {
-        threads()
+        let most = threads() * BLOCKS_PER_THREAD;
+        (work / PARALLEL_WORK).clamp(threads(), most)
     }
 }
 
@@ -382,13 +416,13 @@ mod tests {
             Matrix::from_vec(rows, cols, data).unwrap()
         };
         // Taller than wide (cut into row blocks) and wider than tall (column
-        // blocks), overwritten and accumulated, in 2, 3 and 4 blocks.
+        // blocks), overwritten and accumulated, in 2 to 8 blocks.
         for (m, k, n) in [(300, 70, 96), (96, 70, 300)] {
             let (a, b) = (filled(m, k, 1), filled(k, n, 2));
             for accum in [Accum::Replace, Accum::Add] {
                 let mut whole = filled(m, n, 3);
                 gemm_in_blocks(whole.view_mut(), accum, a.view(), b.view(), 1);
-                for blocks in 2..=4 {
+                for blocks in 2..=8 {
                     let mut cut = filled(m, n, 3);
                     gemm_in_blocks(cut.view_mut(), accum, a.view(), b.view(), blocks);
                     assert!(cut == whole, "{m}×{k}×{n}, {accum:?}, {blocks} blocks");

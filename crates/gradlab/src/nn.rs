@@ -6,3 +6,4 @@ pub mod dense;
 pub mod init;
 pub mod loss;
 pub mod network;
+pub mod parameter_update;

@@ -176,7 +176,7 @@ pub struct Landscape {
     pub xs: Vec<f64>,
     /// y coordinates, ascending.
     pub ys: Vec<f64>,
-    /// `costs[iy * xs.len() + ix]`: the mean cost at (xs[ix], ys[iy]).
+    /// `costs[iy * xs.len() + ix]`: the mean cost at (`xs[ix]`, `ys[iy]`).
     pub costs: Vec<f64>,
 }
 

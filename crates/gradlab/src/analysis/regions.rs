@@ -13,7 +13,7 @@ pub struct PredictionGrid {
     pub xs: Vec<f64>,
     /// Values of the second input, ascending.
     pub ys: Vec<f64>,
-    /// The model's predictions, row `iy * xs.len() + ix` for (xs[ix], ys[iy]).
+    /// The model's predictions, row `iy * xs.len() + ix` for (`xs[ix]`, `ys[iy]`).
     pub predictions: Predictions,
 }
 

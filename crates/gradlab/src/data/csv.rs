@@ -12,7 +12,7 @@
 //!   the third non-blank record after the header, whatever the line endings.
 //!   Because that is not what an editor shows, every error about a row read
 //!   from a file also names the file line the row starts on: `data row 3
-//!   (line 5)`. The lines are counted by [`record_lines`], not taken from the
+//!   (line 5)`. The lines are counted by `record_lines`, not taken from the
 //!   `csv` crate, whose positions are off with CRLF and after blank lines
 //!   (DESIGN.md §5).
 //! - A quoted cell that is never closed (the file ends inside it) is

@@ -354,7 +354,7 @@ pub struct BruteForceResult {
 const MAX_KEPT_WEIGHTS: usize = 2;
 
 /// Evaluations per second of a search with `threads` threads, measured by
-/// timing `sample` points spread over the grid ([`sample_values`]) on one
+/// timing `sample` points spread over the grid (`sample_values`) on one
 /// thread. Spread, because a point's cost depends on where it is: where the
 /// weights are large, whole blocks of rows are costed at once
 /// ([`NeuronSlice`]).

@@ -19,9 +19,9 @@
 //! With at most 4 inputs to the neuron and one output scored by squared
 //! error (the course's regression) or a softmax cross-entropy (its
 //! classification), two exact rewritings of the sum cut the work further:
-//! rows with equal inputs are merged ([`distinct_rows`], [`class_rows`]),
+//! rows with equal inputs are merged (`distinct_rows`, `class_rows`),
 //! and blocks of neighbouring inputs on which the activation is flat are
-//! costed in one step ([`flat_blocks`]).
+//! costed in one step (`flat_blocks`).
 
 mod class_rows;
 mod distinct_rows;

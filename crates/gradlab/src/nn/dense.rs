@@ -11,8 +11,9 @@
 //! the samples stacked as rows, the same product is x · Wᵀ.
 
 use crate::element::Float;
-use crate::matrix::{gemm, Matrix, Output, Transpose};
+use crate::matrix::{gemm, transposed_product_rows, worth_threads, Matrix, Output, Transpose};
 use crate::nn::activation::Activation;
+use crate::nn::parameter_update::ParameterUpdate;
 use crate::simd;
 
 /// A dense layer's parameters.
@@ -75,7 +76,7 @@ impl<T: Float> Dense<T> {
     /// Forward and the activation f after it: `z = x · Wᵀ + 1 · bᵀ`, then
     /// `a = f(z)` element-wise — the same values as [`Dense::forward`]
     /// followed by [`Activation::forward`], with the bias and f applied in
-    /// one pass over z after the matrix product ([`add_bias_and_activate`]).
+    /// one pass over z after the matrix product (`add_bias_and_activate`).
     ///
     /// `z` and `a` must be `B × n_out` for a `B × n_in` input.
     pub fn forward_activated(
@@ -141,6 +142,58 @@ impl<T: Float> Dense<T> {
                 Transpose::No,
             );
         }
+    }
+
+    /// [`Dense::backward`] with the optimizer's step taken as it goes, for
+    /// a trainer that steps right after backprop:
+    ///
+    /// ```text
+    /// ∂C/∂x = δ · W        first, while W is as it was
+    /// ∂C/∂W = δᵀ · x       a band of rows (neurons) at a time, each band
+    ///                      stepped by `weight_update` as soon as it is done
+    /// ∂C/∂b = δᵀ · 1       then stepped by `bias_update`
+    /// ```
+    ///
+    /// Every band of ∂C/∂W has the same bits as in [`Dense::backward`]'s
+    /// whole product, and the updates make the same step from it; only
+    /// where the gradient lives changes. It is never stored: each band is
+    /// computed into a small buffer of the thread's ([`Float::with_scratch`])
+    /// that stays in the core's cache, and stepped from there. For a
+    /// 1000 × 1000 layer in f32 that saves writing 4 MB of ∂C/∂W to memory
+    /// and reading it back; the bands are shared out among the threads
+    /// (`WeightBands`).
+    ///
+    /// Returns whether every updated weight and bias is finite.
+    pub fn backward_and_update<U: ParameterUpdate<T>>(
+        &mut self,
+        x: &Matrix<T>,
+        delta: &Matrix<T>,
+        input_grad: Option<&mut Matrix<T>>,
+        (weight_update, bias_update): (U, U),
+    ) -> bool {
+        if let Some(dx) = input_grad {
+            gemm(
+                dx,
+                Output::Overwrite,
+                delta,
+                Transpose::No,
+                &self.weight,
+                Transpose::No,
+            );
+        }
+        let bands = WeightBands {
+            delta,
+            x,
+            band_rows: (BAND_ELEMENTS / self.inputs().max(1)).max(1),
+            parallel: worth_threads(self.weight.as_slice().len() * delta.rows()),
+        };
+        let weights_finite = bands.step(0, self.weight.as_mut_slice(), weight_update);
+        let bias = &mut self.bias;
+        let bias_finite = T::with_scratch(bias.len(), |sums| {
+            column_sums(delta, sums);
+            bias_update.apply(bias, sums)
+        });
+        weights_finite && bias_finite
     }
 
     /// Number of parameters: `n_out · n_in + n_out`.
@@ -243,6 +296,51 @@ fn add_bias_and_activate<T: Float>(
         Activation::Linear => pairs.for_each(|(z, a)| simd::add_then_map(z, bias, a, |v| v)),
         Activation::LecunTanh => pairs
             .for_each(|(z, a)| simd::add_then_map(z, bias, a, |v| Activation::LecunTanh.value(v))),
+    }
+}
+
+/// A layer's ∂C/∂W = δᵀ·x (`δ` is `B × n_out`, `x` is `B × n_in`),
+/// computed and stepped a band of at most `band_rows` rows at a time.
+struct WeightBands<'a, T> {
+    delta: &'a Matrix<T>,
+    x: &'a Matrix<T>,
+    band_rows: usize,
+    /// Whether halves of the rows go to different threads (rayon).
+    parallel: bool,
+}
+
+/// Elements of ∂C/∂W in one band at most: 256 KB in f32, so that the
+/// band is still in the core's L2 cache when its step reads it.
+const BAND_ELEMENTS: usize = 1 << 16;
+
+impl<T: Float> WeightBands<'_, T> {
+    /// Rows `first_row..` of ∂C/∂W, as many as `weights` holds, each band
+    /// stepped by its part of `update` right after it is computed. The
+    /// rows are halved until a half fits in a band; halves run in parallel
+    /// when `parallel`, and each band is computed as the whole product
+    /// would compute it ([`transposed_product_rows`]), so the result is the
+    /// same for any number of threads.
+    fn step<U: ParameterUpdate<T>>(&self, first_row: usize, weights: &mut [T], update: U) -> bool {
+        let width = self.x.cols().max(1);
+        let rows = weights.len() / width;
+        if rows <= self.band_rows {
+            let band = first_row..first_row + rows;
+            return T::with_scratch(weights.len(), |grads| {
+                transposed_product_rows(grads, self.delta, band, self.x);
+                update.apply(weights, grads)
+            });
+        }
+        let half = rows / 2;
+        let (weights, weights_rest) = weights.split_at_mut(half * width);
+        let (update, update_rest) = update.split_at(half * width);
+        let first = || self.step(first_row, weights, update);
+        let rest = || self.step(first_row + half, weights_rest, update_rest);
+        let (first_finite, rest_finite) = if self.parallel {
+            rayon::join(first, rest)
+        } else {
+            (first(), rest())
+        };
+        first_finite && rest_finite
     }
 }
 

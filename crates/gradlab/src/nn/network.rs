@@ -32,6 +32,7 @@ use crate::nn::activation::Activation;
 use crate::nn::dense::{Dense, DenseGradient};
 use crate::nn::init::Init;
 use crate::nn::loss::{Loss, Targets};
+use crate::nn::parameter_update::ParameterUpdate;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -384,28 +385,77 @@ impl<T: Float> Network<T> {
         workspace: &mut Workspace<T>,
         gradients: &mut Gradients<T>,
     ) -> f64 {
+        let cost = self.forward_and_output_delta(x, targets, workspace);
+        let layers = &self.layers;
+        backward_pass(
+            &self.architecture,
+            x,
+            workspace,
+            |l, input, delta, input_grad| {
+                layers[l].backward(input, delta, &mut gradients.layers[l], input_grad);
+            },
+        );
+        cost
+    }
+
+    /// Backprop and an optimizer step in one pass: each tensor is stepped
+    /// by its update from `updates` (one per tensor, in the order of
+    /// [`Network::parameters`], as
+    /// [`crate::train::optimizer::OptimizerState::updates`] gives them) as
+    /// soon as backprop has computed its gradient, a band of neurons at a
+    /// time ([`Dense::backward_and_update`]), and no gradient is stored.
+    /// The weights take the same step as [`Network::gradient`] followed by
+    /// the optimizer's [`step`](crate::train::optimizer::OptimizerState::step),
+    /// bit for bit.
+    ///
+    /// Returns the batch's mean cost before the step and whether every
+    /// weight and bias is finite after it. When the cost is not finite the
+    /// weights are left as they were. Panics when `updates` has fewer items
+    /// than the network has tensors.
+    pub fn gradient_and_update<U: ParameterUpdate<T>>(
+        &mut self,
+        x: &Matrix<T>,
+        targets: &Targets<T>,
+        workspace: &mut Workspace<T>,
+        updates: impl DoubleEndedIterator<Item = U>,
+    ) -> (f64, bool) {
+        let cost = self.forward_and_output_delta(x, targets, workspace);
+        if !cost.is_finite() {
+            return (cost, true);
+        }
+        // Backprop visits the layers last first: their updates too, each
+        // layer's (weights, bias) pair taken from the back.
+        let mut updates = updates.rev();
+        let mut layer_updates = std::iter::from_fn(|| {
+            let bias = updates.next()?;
+            Some((updates.next()?, bias))
+        });
+        let layers = &mut self.layers;
+        let mut all_finite = true;
+        backward_pass(
+            &self.architecture,
+            x,
+            workspace,
+            |l, input, delta, input_grad| {
+                let update = layer_updates.next().expect("one update per tensor");
+                all_finite &= layers[l].backward_and_update(input, delta, input_grad, update);
+            },
+        );
+        (cost, all_finite)
+    }
+
+    /// The forward pass over `x`, then δ of the output layer; returns the
+    /// batch's mean cost.
+    fn forward_and_output_delta(
+        &self,
+        x: &Matrix<T>,
+        targets: &Targets<T>,
+        workspace: &mut Workspace<T>,
+    ) -> f64 {
         let last = self.layers.len() - 1;
         self.forward(x, workspace);
-        let cost =
-            self.loss()
-                .cost_and_delta(&workspace.pre[last], targets, &mut workspace.delta[last]);
-        for l in (0..=last).rev() {
-            let input = if l == 0 { x } else { &workspace.post[l - 1] };
-            let (lower, upper) = workspace.delta.split_at_mut(l);
-            let delta = &upper[0];
-            let input_grad = lower.last_mut(); // δ_{l−1} receives δ_l · W_l
-            let has_input_grad = input_grad.is_some();
-            self.layers[l].backward(input, delta, &mut gradients.layers[l], input_grad);
-            if has_input_grad {
-                // δ_{l−1} = (δ_l · W_l) ⊙ f′(z_{l−1})
-                self.architecture.activation(l - 1).backward(
-                    workspace.pre[l - 1].as_slice(),
-                    workspace.post[l - 1].as_slice(),
-                    workspace.delta[l - 1].as_mut_slice(),
-                );
-            }
-        }
-        cost
+        self.loss()
+            .cost_and_delta(&workspace.pre[last], targets, &mut workspace.delta[last])
     }
 
     /// Predictions for `x`: output values (MSE) or class probabilities
@@ -464,6 +514,39 @@ impl<T: Float> Network<T> {
         let both = self.predict(&twice);
         Matrix::from_vec(1, both.cols(), both.row(0).to_vec())
             .expect("one row of the output's width")
+    }
+}
+
+/// The backward pass from the output layer's δ (already in `workspace`)
+/// down to the first layer: `layer_step(l, input, δ_l, δ_{l−1})` for each
+/// dense layer l from the last to the first, where `input` is the layer's
+/// forward input (a_{l−1}, or x for the first layer) and δ_{l−1} is the
+/// buffer that must receive δ_l · W_l (`None` for the first layer). After
+/// each step δ_{l−1} is finished as
+///
+/// ```text
+/// δ_{l−1} = (δ_l · W_l) ⊙ f′(z_{l−1})
+/// ```
+fn backward_pass<T: Float>(
+    architecture: &Architecture,
+    x: &Matrix<T>,
+    workspace: &mut Workspace<T>,
+    mut layer_step: impl FnMut(usize, &Matrix<T>, &Matrix<T>, Option<&mut Matrix<T>>),
+) {
+    let last = workspace.delta.len() - 1;
+    for l in (0..=last).rev() {
+        let input = if l == 0 { x } else { &workspace.post[l - 1] };
+        let (lower, upper) = workspace.delta.split_at_mut(l);
+        let input_grad = lower.last_mut(); // δ_{l−1} receives δ_l · W_l
+        let has_input_grad = input_grad.is_some();
+        layer_step(l, input, &upper[0], input_grad);
+        if has_input_grad {
+            architecture.activation(l - 1).backward(
+                workspace.pre[l - 1].as_slice(),
+                workspace.post[l - 1].as_slice(),
+                workspace.delta[l - 1].as_mut_slice(),
+            );
+        }
     }
 }
 

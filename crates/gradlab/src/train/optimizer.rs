@@ -27,6 +27,7 @@
 use crate::element::Float;
 use crate::error::{Error, Result};
 use crate::nn::network::{Gradients, Network};
+use crate::nn::parameter_update::ParameterUpdate;
 use crate::simd;
 use serde::{Deserialize, Serialize};
 
@@ -232,25 +233,99 @@ impl<T: Float> OptimizerState<T> {
     /// all the weights again after the step.
     #[must_use = "a false return means a weight became NaN or infinite"]
     pub fn step(&mut self, network: &mut Network<T>, gradients: &Gradients<T>, eta: f64) -> bool {
-        self.steps += 1;
-        let rule = Rule::new(self.optimizer, self.weight_decay, eta, self.steps);
         let threads = crate::matrix::threads();
-        let tensors = network
-            .parameters_mut()
-            .zip(gradients.slices())
-            .zip(self.first.iter_mut().zip(self.second.iter_mut()));
+        let tensors = network.parameters_mut().zip(gradients.slices());
         let mut all_finite = true;
-        for ((weights, grads), (first, second)) in tensors {
-            let tensor = Tensor {
-                weights,
-                grads,
-                first,
-                second,
-            };
-            all_finite &= rule.update_on_threads(tensor, threads);
+        for ((weights, grads), update) in tensors.zip(self.updates(eta)) {
+            all_finite &= apply_on_threads(update, weights, grads, threads);
         }
         all_finite
     }
+
+    /// The step with learning rate `eta` as one [`TensorUpdate`] per
+    /// parameter tensor, in the network's order ([`Network::parameters`]),
+    /// for a caller that applies them itself: backprop that steps each band
+    /// of a layer as soon as its gradient is computed
+    /// ([`Network::gradient_and_update`]). Applied to every tensor, they
+    /// make exactly [`OptimizerState::step`]. Counts the step.
+    pub fn updates(
+        &mut self,
+        eta: f64,
+    ) -> impl DoubleEndedIterator<Item = TensorUpdate<'_, T>> + ExactSizeIterator {
+        self.steps += 1;
+        let rule = Rule::new(self.optimizer, self.weight_decay, eta, self.steps);
+        let states = self.first.iter_mut().zip(self.second.iter_mut());
+        states.map(move |(first, second)| TensorUpdate {
+            rule,
+            first,
+            second,
+        })
+    }
+}
+
+/// One parameter tensor's share of an optimizer step: the step's rule and
+/// the tensor's running state (empty for `sgd`), applied whole or in parts
+/// ([`ParameterUpdate`]).
+pub struct TensorUpdate<'a, T> {
+    rule: Rule<T>,
+    first: &'a mut [T],
+    second: &'a mut [T],
+}
+
+impl<T: Float> ParameterUpdate<T> for TensorUpdate<'_, T> {
+    fn split_at(self, mid: usize) -> (Self, Self) {
+        let (first, first_rest) = split_state(self.first, mid);
+        let (second, second_rest) = split_state(self.second, mid);
+        let rule = self.rule;
+        (
+            TensorUpdate {
+                rule,
+                first,
+                second,
+            },
+            TensorUpdate {
+                rule,
+                first: first_rest,
+                second: second_rest,
+            },
+        )
+    }
+
+    fn apply(self, weights: &mut [T], grads: &[T]) -> bool {
+        let tensor = Tensor {
+            weights,
+            grads,
+            first: self.first,
+            second: self.second,
+        };
+        self.rule.update_in_chunks(tensor)
+    }
+}
+
+/// `update` applied to `weights` with `grads`, cut into up to `threads`
+/// parts run in parallel when the tensor is big enough (every element's
+/// update is independent of the others, so the result is the same).
+/// Returns whether every updated weight is finite.
+fn apply_on_threads<T: Float>(
+    update: TensorUpdate<'_, T>,
+    weights: &mut [T],
+    grads: &[T],
+    threads: usize,
+) -> bool {
+    let parts = threads.min(weights.len() / PARALLEL_ELEMENTS);
+    if parts <= 1 {
+        return update.apply(weights, grads);
+    }
+    let left_parts = parts / 2;
+    let mid = weights.len() / parts * left_parts;
+    let (left, right) = update.split_at(mid);
+    let (weights, weights_rest) = weights.split_at_mut(mid);
+    let (grads, grads_rest) = grads.split_at(mid);
+    let (left_finite, right_finite) = rayon::join(
+        || apply_on_threads(left, weights, grads, left_parts),
+        || apply_on_threads(right, weights_rest, grads_rest, parts - left_parts),
+    );
+    left_finite && right_finite
 }
 
 impl Optimizer {
@@ -323,6 +398,7 @@ fn split_state<T>(state: &mut [T], mid: usize) -> (&mut [T], &mut [T]) {
 }
 
 /// One step's constants, in the element type.
+#[derive(Clone, Copy)]
 struct Rule<T> {
     optimizer: Optimizer,
     eta: T,
@@ -385,25 +461,6 @@ impl<T: Float> Rule<T> {
             correction1: T::from_f64(correction(decay1)),
             correction2: T::from_f64(correction(decay2)),
         }
-    }
-
-    /// [`Rule::update`] on `tensor`, cut into up to `threads` parts run in
-    /// parallel when it is big enough (every element's update is
-    /// independent of the others, so the result is the same). Returns
-    /// whether every updated weight is finite.
-    fn update_on_threads(&self, tensor: Tensor<'_, T>, threads: usize) -> bool {
-        let parts = threads.min(tensor.len() / PARALLEL_ELEMENTS);
-        if parts <= 1 {
-            return self.update_in_chunks(tensor);
-        }
-        let left_parts = parts / 2;
-        let mid = tensor.len() / parts * left_parts;
-        let (left, right) = tensor.split_at(mid);
-        let (left_finite, right_finite) = rayon::join(
-            || self.update_on_threads(left, left_parts),
-            || self.update_on_threads(right, parts - left_parts),
-        );
-        left_finite && right_finite
     }
 
     /// [`Rule::update`] on stretches of [`CACHE_CHUNK`] weights, each
@@ -578,14 +635,12 @@ mod tests {
                 let mut weights = initial.clone();
                 let (mut first, mut second) = (vec![0.0f32; n], vec![0.0f32; n]);
                 for step in 1..=3 {
-                    let rule = Rule::new(optimizer, 0.01, 0.1, step);
-                    let tensor = Tensor {
-                        weights: &mut weights,
-                        grads: &grads,
+                    let update = TensorUpdate {
+                        rule: Rule::new(optimizer, 0.01, 0.1, step),
                         first: &mut first,
                         second: &mut second,
                     };
-                    rule.update_on_threads(tensor, threads);
+                    apply_on_threads(update, &mut weights, &grads, threads);
                 }
                 (weights, first, second)
             };
@@ -617,13 +672,12 @@ mod tests {
         for (bad, expected) in [(f32::NAN, false), (0.0, true)] {
             grads[n - 5] = bad;
             weights.fill(1.0);
-            let tensor = Tensor {
-                weights: &mut weights,
-                grads: &grads,
+            let update = TensorUpdate {
+                rule,
                 first: &mut [],
                 second: &mut [],
             };
-            assert_eq!(rule.update_on_threads(tensor, 2), expected);
+            assert_eq!(apply_on_threads(update, &mut weights, &grads, 2), expected);
         }
     }
 

@@ -2,8 +2,12 @@
 //! epoch, measure the cost on the training and test data.
 //!
 //! Cost, gradient and update stay separate: [`Network::gradient`] computes,
-//! [`OptimizerState::step`] applies, and this loop only orders them. All
-//! buffers are made before the first epoch; a training step allocates nothing.
+//! [`OptimizerState::step`] applies, and this loop only orders them. With
+//! backprop and no clipping the two run interleaved instead: each band of a
+//! layer's gradient is stepped as soon as it is computed, while it is in
+//! cache ([`Network::gradient_and_update`]), with the same result to the bit.
+//! All buffers are made before the first epoch; a training step allocates
+//! nothing.
 //!
 //! # When training goes wrong
 //!
@@ -430,7 +434,10 @@ struct TrainingState<T> {
     batch_inputs: Matrix<T>,
     batch_targets: Targets<T>,
     workspace: Workspace<T>,
-    gradients: Gradients<T>,
+    /// The whole gradient, for the steps that need it before they update
+    /// (clipping, the numerical gradient); `None` when backprop steps as it
+    /// goes ([`TrainingState::take_step`]).
+    gradients: Option<Gradients<T>>,
     numerical: Option<NumericalGradient<T>>,
     evaluation: Evaluation<T>,
     /// The weights at the end of the last whole epoch (at first, the
@@ -469,7 +476,9 @@ impl<T: Float> TrainingState<T> {
             batch_inputs: Matrix::zeros(batch_size, network.inputs()),
             batch_targets: train.targets.with_capacity_like(batch_size),
             workspace: Workspace::new(network.architecture(), batch_size),
-            gradients: Gradients::zeros_like(network),
+            gradients: (settings.clip_norm.is_some()
+                || settings.gradient == GradientMethod::Numerical)
+                .then(|| Gradients::zeros_like(network)),
             numerical: (settings.gradient == GradientMethod::Numerical).then(|| {
                 let epsilon = settings.epsilon.unwrap_or_else(default_epsilon::<T>);
                 NumericalGradient::new(network, batch_size, epsilon)
@@ -533,14 +542,10 @@ impl<T: Float> TrainingState<T> {
             let batch = index + 1;
             self.batch_inputs.gather_rows(&train.inputs, rows);
             self.batch_targets.gather(&train.targets, rows);
-            let cost = self.compute_gradient(network, history);
+            let (cost, all_finite) = self.take_step(network, optimizer, history);
             if !cost.is_finite() {
                 return Err(self.diverged(epoch, batch, format!("the cost became {cost}")));
             }
-            if let Some(max_norm) = self.clip_norm {
-                clip_by_norm(&mut self.gradients, max_norm);
-            }
-            let all_finite = optimizer.step(network, &self.gradients, self.learning_rate);
             history.steps += 1;
             self.last_finite_cost = Some(cost);
             if !all_finite {
@@ -576,23 +581,51 @@ impl<T: Float> TrainingState<T> {
         copy_parameters(&self.last_good, network);
     }
 
-    /// Fills `self.gradients` for the current batch by the chosen method,
-    /// counts the passes, and returns the batch cost.
-    fn compute_gradient(&mut self, network: &mut Network<T>, history: &mut History) -> f64 {
+    /// One step on the current batch: its gradient by the chosen method,
+    /// clipped if asked, then the optimizer's update. Returns the batch's
+    /// cost before the step and whether every weight is finite after it;
+    /// when the cost is not finite no step is taken.
+    ///
+    /// Backprop without clipping steps each band of a layer as soon as its
+    /// gradient is computed ([`Network::gradient_and_update`]): the same
+    /// step, bit for bit, with the gradient still in cache when the step
+    /// reads it. Clipping needs the whole gradient's norm first, and the
+    /// numerical gradient is computed all at once; these two fill
+    /// `self.gradients` and step from it.
+    fn take_step(
+        &mut self,
+        network: &mut Network<T>,
+        optimizer: &mut OptimizerState<T>,
+        history: &mut History,
+    ) -> (f64, bool) {
         let (x, targets) = (&self.batch_inputs, &self.batch_targets);
-        match &mut self.numerical {
+        let Some(gradients) = &mut self.gradients else {
+            history.forward_passes += 1;
+            history.backward_passes += 1;
+            let updates = optimizer.updates(self.learning_rate);
+            return network.gradient_and_update(x, targets, &mut self.workspace, updates);
+        };
+        let cost = match &mut self.numerical {
             None => {
                 history.forward_passes += 1;
                 history.backward_passes += 1;
-                network.gradient(x, targets, &mut self.workspace, &mut self.gradients)
+                network.gradient(x, targets, &mut self.workspace, gradients)
             }
             Some(numerical) => {
                 let before = numerical.cost_evaluations();
-                let cost = numerical.gradient(network, x, targets, &mut self.gradients);
+                let cost = numerical.gradient(network, x, targets, gradients);
                 history.forward_passes += numerical.cost_evaluations() - before;
                 cost
             }
+        };
+        if !cost.is_finite() {
+            return (cost, true);
         }
+        if let Some(max_norm) = self.clip_norm {
+            clip_by_norm(gradients, max_norm);
+        }
+        let all_finite = optimizer.step(network, gradients, self.learning_rate);
+        (cost, all_finite)
     }
 
     /// The record of a finished `epoch`: the costs measured on every data

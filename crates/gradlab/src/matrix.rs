@@ -315,14 +315,19 @@ pub fn threads() -> usize {
 }
 
 /// Blocks a product of `work` multiply-adds is cut into: one when it is
-/// small; else one per thread, and up to [`BLOCKS_PER_THREAD`] per thread
-/// while each block keeps at least `PARALLEL_WORK` multiply-adds.
+/// small or there is one thread; else one per thread, and up to
+/// [`BLOCKS_PER_THREAD`] per thread while each block keeps at least
+/// `PARALLEL_WORK` multiply-adds.
 fn blocks(work: usize) -> usize {
-    if work < PARALLEL_WORK {
+    blocks_on(work, threads())
+}
+
+/// [`blocks`] for `threads` threads.
+fn blocks_on(work: usize, threads: usize) -> usize {
+    if work < PARALLEL_WORK || threads == 1 {
         1
     } else {
-        let most = threads() * BLOCKS_PER_THREAD;
-        (work / PARALLEL_WORK).clamp(threads(), most)
+        (work / PARALLEL_WORK).clamp(threads, threads * BLOCKS_PER_THREAD)
     }
 }
 
@@ -429,6 +434,16 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn one_thread_means_one_block_and_big_products_get_up_to_four_per_thread() {
+        let layer = 128 * 1000 * 1000; // a 1000 × 1000 layer's product, batch 128
+        assert_eq!(blocks_on(layer, 1), 1);
+        assert_eq!(blocks_on(layer, 2), 2 * BLOCKS_PER_THREAD);
+        assert_eq!(blocks_on(PARALLEL_WORK - 1, 2), 1);
+        assert_eq!(blocks_on(PARALLEL_WORK, 2), 2);
+        assert_eq!(blocks_on(5 * PARALLEL_WORK, 2), 5);
     }
 
     #[test]

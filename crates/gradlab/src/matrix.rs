@@ -122,6 +122,17 @@ impl<T: Float> Matrix<T> {
         self.data.resize(rows * self.cols, T::zero());
     }
 
+    /// Reads the same elements, row after row, as a `rows × cols` matrix.
+    /// Panics unless `rows · cols` is the number of elements.
+    pub fn reshape(&mut self, rows: usize, cols: usize) {
+        assert_eq!(
+            rows * cols,
+            self.data.len(),
+            "reshape: element count differs"
+        );
+        (self.rows, self.cols) = (rows, cols);
+    }
+
     /// The same matrix in another precision.
     pub fn convert<U: Float>(&self) -> Matrix<U> {
         Matrix {

@@ -237,6 +237,19 @@ pub fn transposed_product_rows<T: Float>(
     clear_upper_avx_state();
 }
 
+/// Whether an element-wise pass over `elements` values (an activation, a
+/// transposition) is worth cutting in two halves for two threads: when
+/// there are several threads and at least `PARALLEL_ELEMENTS` values, as
+/// in a 1000-neuron layer with a batch of 128 (128,000 values). Each
+/// value is computed alone, so the halves give the same result.
+pub fn worth_halves(elements: usize) -> bool {
+    elements >= PARALLEL_ELEMENTS && threads() > 1
+}
+
+/// See [`worth_halves`]: below this many values, handing half to another
+/// thread costs more than it saves.
+const PARALLEL_ELEMENTS: usize = 1 << 16;
+
 /// Whether a product of `work` multiply-adds is worth cutting into blocks
 /// for several threads (as [`gemm`] does).
 pub fn worth_threads(work: usize) -> bool {

@@ -183,6 +183,32 @@ impl Activation {
             }
         }
     }
+
+    /// [`Activation::forward`], cut in two halves run on two threads when
+    /// the pass is long ([`crate::matrix::worth_halves`]); the same values.
+    pub fn forward_on_threads<T: Float>(self, z: &[T], a: &mut [T]) {
+        if !crate::matrix::worth_halves(a.len()) {
+            return self.forward(z, a);
+        }
+        let mid = a.len() / 2;
+        let ((z, z_rest), (a, a_rest)) = (z.split_at(mid), a.split_at_mut(mid));
+        rayon::join(|| self.forward(z, a), || self.forward(z_rest, a_rest));
+    }
+
+    /// [`Activation::backward`], cut in two halves run on two threads when
+    /// the pass is long ([`crate::matrix::worth_halves`]); the same values.
+    pub fn backward_on_threads<T: Float>(self, z: &[T], a: &[T], grad: &mut [T]) {
+        if !crate::matrix::worth_halves(grad.len()) {
+            return self.backward(z, a, grad);
+        }
+        let mid = grad.len() / 2;
+        let ((z, z_rest), (a, a_rest)) = (z.split_at(mid), a.split_at(mid));
+        let (grad, grad_rest) = grad.split_at_mut(mid);
+        rayon::join(
+            || self.backward(z, a, grad),
+            || self.backward(z_rest, a_rest, grad_rest),
+        );
+    }
 }
 
 /// σ(z) = 1 / (1 + e^−z), computed as ½ + ½·tanh(z/2) (the same function),

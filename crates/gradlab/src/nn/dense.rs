@@ -11,7 +11,9 @@
 //! the samples stacked as rows, the same product is x · Wᵀ.
 
 use crate::element::Float;
-use crate::matrix::{gemm, transposed_product_rows, worth_threads, Matrix, Output, Transpose};
+use crate::matrix::{
+    gemm, transposed_product_rows, worth_halves, worth_threads, Matrix, Output, Transpose,
+};
 use crate::nn::activation::Activation;
 use crate::nn::parameter_update::ParameterUpdate;
 use crate::simd;
@@ -92,7 +94,7 @@ impl<T: Float> Dense<T> {
         } else if self.weight.as_slice().len() >= TRANSPOSED_PRODUCT_WEIGHTS {
             // a serves as the buffer of zᵀ until z is made from it.
             product_transposed(x, &self.weight, &self.bias, a, z);
-            activation.forward(z.as_slice(), a.as_mut_slice());
+            activation.forward_on_threads(z.as_slice(), a.as_mut_slice());
         } else {
             gemm(
                 z,
@@ -298,7 +300,16 @@ fn product_transposed<T: Float>(
         x,
         Transpose::Yes,
     );
-    transpose_adding_bias(zt, bias, z);
+    let rows = z.as_mut_slice();
+    if worth_halves(rows.len()) {
+        let (rows, rows_rest) = rows.split_at_mut(batch / 2 * outputs);
+        rayon::join(
+            || transpose_adding_bias(zt, bias, 0, rows),
+            || transpose_adding_bias(zt, bias, batch / 2, rows_rest),
+        );
+    } else {
+        transpose_adding_bias(zt, bias, 0, rows);
+    }
     zt.reshape(batch, outputs);
 }
 
@@ -306,16 +317,18 @@ fn product_transposed<T: Float>(
 /// a tile of the source and one of the destination stay in the L1 cache.
 const TILE: usize = 16;
 
-/// `z[r][j] = zt[j][r] + bias[j]`: zᵀ transposed back, the bias added on
-/// the way, tile by tile.
-fn transpose_adding_bias<T: Float>(zt: &Matrix<T>, bias: &[T], z: &mut Matrix<T>) {
-    let (batch, outputs) = (z.rows(), z.cols());
-    let (source, target) = (zt.as_slice(), z.as_mut_slice());
+/// `z[r][j] = zt[j][r] + bias[j]` for the rows r of z from `first_row` on
+/// held in `z_rows`: zᵀ transposed back, the bias added on the way, tile
+/// by tile.
+fn transpose_adding_bias<T: Float>(zt: &Matrix<T>, bias: &[T], first_row: usize, z_rows: &mut [T]) {
+    let (outputs, batch) = (zt.rows(), zt.cols());
+    let rows = first_row..first_row + z_rows.len() / outputs.max(1);
+    let source = zt.as_slice();
     for first_output in (0..outputs).step_by(TILE) {
         let neurons = first_output..(first_output + TILE).min(outputs);
-        for first_row in (0..batch).step_by(TILE) {
-            for r in first_row..(first_row + TILE).min(batch) {
-                let row = &mut target[r * outputs..(r + 1) * outputs];
+        for tile_start in rows.clone().step_by(TILE) {
+            for r in tile_start..(tile_start + TILE).min(rows.end) {
+                let row = &mut z_rows[(r - first_row) * outputs..][..outputs];
                 for j in neurons.clone() {
                     row[j] = source[j * batch + r] + bias[j];
                 }

@@ -541,7 +541,7 @@ fn backward_pass<T: Float>(
         let has_input_grad = input_grad.is_some();
         layer_step(l, input, &upper[0], input_grad);
         if has_input_grad {
-            architecture.activation(l - 1).backward(
+            architecture.activation(l - 1).backward_on_threads(
                 workspace.pre[l - 1].as_slice(),
                 workspace.post[l - 1].as_slice(),
                 workspace.delta[l - 1].as_mut_slice(),

@@ -8,9 +8,12 @@
 //! - `activation/…`: `Activation::forward` on 4096 f32 values.
 //! - `optimizer/…`: one `OptimizerState::step` (SGD, Adam) over the
 //!   large_cls network's 5,080,010 parameters. Throughput is in parameters.
-//! - `train_step/…`: one `Network::gradient` plus one SGD
-//!   `OptimizerState::step` on one batch of each workload (the batch is
-//!   gathered once, outside the timing). Throughput is in samples.
+//! - `train_step/…`: one SGD step on one batch of each workload as the
+//!   trainer takes it (`Network::gradient_and_update`: each band of a
+//!   layer's gradient stepped while in cache), and, as `… gradient, then
+//!   step`, the whole gradient (`Network::gradient`) followed by
+//!   `OptimizerState::step` (the batch is gathered once, outside the
+//!   timing). Throughput is in samples.
 //!
 //! Run with `cargo bench -p gradlab --bench kernels [-- FILTER]`; the large
 //! benches use few samples and a short measurement time, so the whole suite
@@ -91,11 +94,14 @@ fn shapes() -> Vec<Shape> {
         input_grad("tiny_cls dx", 32, 3, 16),
         weight_grad("tiny dW first", 16, 32, 2),
         // large_cls: a 1000 → 1000 hidden layer, forward and both backward
-        // products, plus the first and last layers' forward.
+        // products, plus the first and last layers' forward. Layers this
+        // large compute their forward product as zᵀ = W·xᵀ (`nn::dense`):
+        // both orders are here, the one computed and x·Wᵀ.
+        forward("large forward as computed, W·xᵀ", 1000, 1000, 128),
         forward("large forward", 128, 1000, 1000),
         weight_grad("large dW", 1000, 128, 1000),
         input_grad("large dx", 128, 1000, 1000),
-        forward("large forward first", 128, 64, 1000),
+        forward("large forward first as computed, W·xᵀ", 1000, 64, 128),
         forward("large forward last", 128, 1000, 10),
     ]
 }
@@ -233,6 +239,13 @@ fn bench_train_steps(c: &mut Criterion) {
         sample(&mut group, (workload.flops_per_step() >= 1e8).then_some(3));
         group.throughput(Throughput::Elements(workload.batch as u64));
         group.bench_function(workload.name, |bencher| {
+            bencher.iter(|| {
+                let updates = optimizer.updates(workload.learning_rate);
+                black_box(network.gradient_and_update(&x, &targets, &mut workspace, updates))
+            })
+        });
+        let separate = format!("{} gradient, then step", workload.name);
+        group.bench_function(separate, |bencher| {
             bencher.iter(|| {
                 let cost = network.gradient(&x, &targets, &mut workspace, &mut gradients);
                 let all_finite = optimizer.step(&mut network, &gradients, workload.learning_rate);

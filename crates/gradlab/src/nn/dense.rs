@@ -139,14 +139,7 @@ impl<T: Float> Dense<T> {
         );
         column_sums(delta, &mut grad.bias);
         if let Some(dx) = input_grad {
-            gemm(
-                dx,
-                Output::Overwrite,
-                delta,
-                Transpose::No,
-                &self.weight,
-                Transpose::No,
-            );
+            self.input_gradient(delta, dx);
         }
     }
 
@@ -178,14 +171,7 @@ impl<T: Float> Dense<T> {
         (weight_update, bias_update): (U, U),
     ) -> bool {
         if let Some(dx) = input_grad {
-            gemm(
-                dx,
-                Output::Overwrite,
-                delta,
-                Transpose::No,
-                &self.weight,
-                Transpose::No,
-            );
+            self.input_gradient(delta, dx);
         }
         let bands = WeightBands {
             delta,
@@ -200,6 +186,18 @@ impl<T: Float> Dense<T> {
             bias_update.apply(bias, sums)
         });
         weights_finite && bias_finite
+    }
+
+    /// ∂C/∂x = δ · W into `dx` (`B × n_in`).
+    fn input_gradient(&self, delta: &Matrix<T>, dx: &mut Matrix<T>) {
+        gemm(
+            dx,
+            Output::Overwrite,
+            delta,
+            Transpose::No,
+            &self.weight,
+            Transpose::No,
+        );
     }
 
     /// Number of parameters: `n_out · n_in + n_out`.

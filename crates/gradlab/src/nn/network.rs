@@ -410,8 +410,9 @@ impl<T: Float> Network<T> {
     ///
     /// Returns the batch's mean cost before the step and whether every
     /// weight and bias is finite after it. When the cost is not finite the
-    /// weights are left as they were. Panics when `updates` has fewer items
-    /// than the network has tensors.
+    /// weights are left as they were (and the step that `updates` counted
+    /// is not taken). Panics when `updates` has fewer items than the
+    /// network has tensors.
     pub fn gradient_and_update<U: ParameterUpdate<T>>(
         &mut self,
         x: &Matrix<T>,

@@ -605,19 +605,11 @@ impl<T: Float> TrainingState<T> {
             let updates = optimizer.updates(self.learning_rate);
             return network.gradient_and_update(x, targets, &mut self.workspace, updates);
         };
-        let cost = match &mut self.numerical {
-            None => {
-                history.forward_passes += 1;
-                history.backward_passes += 1;
-                network.gradient(x, targets, &mut self.workspace, gradients)
-            }
-            Some(numerical) => {
-                let before = numerical.cost_evaluations();
-                let cost = numerical.gradient(network, x, targets, gradients);
-                history.forward_passes += numerical.cost_evaluations() - before;
-                cost
-            }
+        let method = match &mut self.numerical {
+            None => WholeGradient::Backprop(&mut self.workspace),
+            Some(numerical) => WholeGradient::Numerical(numerical),
         };
+        let cost = method.fill(network, (x, targets), gradients, history);
         if !cost.is_finite() {
             return (cost, true);
         }
@@ -724,6 +716,40 @@ fn mean_cost<T: Float>(
 /// The mean cost of `network` over all of `examples` (allocates its buffers).
 pub fn evaluate_cost<T: Float>(network: &Network<T>, examples: &Examples<T>) -> f64 {
     mean_cost(network, examples, &mut Evaluation::new(network, examples))
+}
+
+/// How [`TrainingState::take_step`] fills the whole gradient.
+enum WholeGradient<'a, T> {
+    /// Backprop, with the layers' values kept in this workspace.
+    Backprop(&'a mut Workspace<T>),
+    /// Central differences.
+    Numerical(&'a mut NumericalGradient<T>),
+}
+
+impl<T: Float> WholeGradient<'_, T> {
+    /// Fills `gradients` for the batch (`x`, `targets`), counts the passes
+    /// in `history`, and returns the batch cost.
+    fn fill(
+        self,
+        network: &mut Network<T>,
+        (x, targets): (&Matrix<T>, &Targets<T>),
+        gradients: &mut Gradients<T>,
+        history: &mut History,
+    ) -> f64 {
+        match self {
+            WholeGradient::Backprop(workspace) => {
+                history.forward_passes += 1;
+                history.backward_passes += 1;
+                network.gradient(x, targets, workspace, gradients)
+            }
+            WholeGradient::Numerical(numerical) => {
+                let before = numerical.cost_evaluations();
+                let cost = numerical.gradient(network, x, targets, gradients);
+                history.forward_passes += numerical.cost_evaluations() - before;
+                cost
+            }
+        }
+    }
 }
 
 #[cfg(test)]

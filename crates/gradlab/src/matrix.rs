@@ -246,9 +246,11 @@ pub fn worth_halves(elements: usize) -> bool {
     elements >= PARALLEL_ELEMENTS && threads() > 1
 }
 
-/// See [`worth_halves`]: below this many values, handing half to another
-/// thread costs more than it saves.
-const PARALLEL_ELEMENTS: usize = 1 << 16;
+/// Element-wise work on fewer values than this stays on the calling
+/// thread, and bigger work is cut into parts no smaller: below it, handing
+/// work to another thread costs more than it saves. Used by
+/// [`worth_halves`] and by the optimizer's update of a big tensor.
+pub const PARALLEL_ELEMENTS: usize = 1 << 16;
 
 /// Whether a product of `work` multiply-adds is worth cutting into blocks
 /// for several threads (as [`gemm`] does).

@@ -26,6 +26,7 @@
 
 use crate::element::Float;
 use crate::error::{Error, Result};
+use crate::matrix::PARALLEL_ELEMENTS;
 use crate::nn::network::{Gradients, Network};
 use crate::nn::parameter_update::ParameterUpdate;
 use crate::simd;
@@ -342,11 +343,6 @@ impl Optimizer {
         }
     }
 }
-
-/// Tensors with fewer elements than this are updated on the calling thread,
-/// and a big tensor is cut into parts no smaller: below it, handing work to
-/// another thread costs more than the update itself.
-const PARALLEL_ELEMENTS: usize = 1 << 16;
 
 /// Weights are updated and checked for finiteness in stretches of this
 /// many: small enough that a stretch is still in the L1 cache for the check.

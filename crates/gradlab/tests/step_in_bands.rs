@@ -5,8 +5,8 @@
 //! (`Network::gradient` + `OptimizerState::step`), for every optimizer, in
 //! f32 and f64, on one thread and on two.
 //!
-//! The network is sized so that the bands are really cut: a 512 → 300
-//! layer's ∂C/∂W (153,600 elements) is computed in 4 bands of at most 2¹⁶
+//! The network is sized so that the bands are really cut: a 512 → 600
+//! layer's ∂C/∂W (307,200 elements) is computed in 4 bands of at most 2¹⁷
 //! elements, on two threads when there are two, and its 64 → 512 layer in
 //! one band.
 
@@ -23,7 +23,7 @@ const STEPS: usize = 3;
 const ETA: f64 = 0.05;
 
 fn network<T: Float>(loss: Loss, outputs: usize) -> Network<T> {
-    let architecture = Architecture::new(64, &[512, 300], Activation::Tanh, outputs, loss);
+    let architecture = Architecture::new(64, &[512, 600], Activation::Tanh, outputs, loss);
     Network::new(architecture, Init::Xavier, 7).unwrap()
 }
 

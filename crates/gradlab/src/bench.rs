@@ -25,7 +25,8 @@
 //! A training step of a dense network costs about 6 · batch · weights
 //! floating-point operations (2 for the forward product, 4 for the two
 //! backward ones); [`peak_gflops`] measures what the cores can do at most,
-//! with a loop of independent fused multiply-adds.
+//! with a loop of independent fused multiply-adds, and [`products_only`] how
+//! fast a step made of nothing but its matrix products runs.
 
 use crate::error::{Error, Result};
 use crate::matrix::Matrix;
@@ -39,6 +40,9 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 use serde::Serialize;
 use std::time::Instant;
+
+mod products;
+pub use products::products_only;
 
 /// One reference workload.
 #[derive(Debug, Clone, PartialEq, Serialize)]

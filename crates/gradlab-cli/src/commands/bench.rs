@@ -3,13 +3,14 @@
 //! DESIGN.md §6 (`gradlab::bench`) and prints samples per second; for
 //! `large_cls` also the achieved GFLOP/s against the machine's f32 peak,
 //! measured in the same run with a loop of fused multiply-adds on as many
-//! threads.
+//! threads, and against a step made only of its matrix products
+//! (`gradlab::bench::products_only`): what the rest of the step costs.
 //!
 //! Each workload is trained `--repeat` times and the median reported; each
 //! run times one `train` call after an untimed one-step warm-up (what is
-//! timed exactly: `gradlab::bench`). The peak is measured once before each
-//! `large_cls` run, so that the two see the same machine (other programs may
-//! be running), and its median kept.
+//! timed exactly: `gradlab::bench`). The peak and the products-only rate
+//! are measured once before each `large_cls` run, so that they see the same
+//! machine (other programs may be running), and their medians kept.
 
 use crate::output::Console;
 use crate::report;
@@ -20,6 +21,10 @@ use std::time::Instant;
 
 /// Seconds of each FMA-loop measurement of the peak.
 const PEAK_SECONDS: f64 = 0.5;
+
+/// Timed steps of each products-only measurement (about 0.3 s for
+/// `large_cls` on two cores).
+const PRODUCT_STEPS: usize = 16;
 
 /// Arguments of `gradlab bench`.
 #[derive(Debug, Args)]
@@ -62,6 +67,11 @@ struct WorkloadReport {
     gflops: f64,
     /// `gflops` as a percentage of the peak (`large_cls` only).
     percent_of_peak: Option<f64>,
+    /// Median samples per second of a step made only of the workload's
+    /// matrix products (`large_cls` only).
+    products_only_samples_per_second: Option<f64>,
+    /// `samples_per_second` as a percentage of that (`large_cls` only).
+    percent_of_products_only: Option<f64>,
     /// Samples per second of every run, in order.
     runs: Vec<f64>,
 }
@@ -89,14 +99,18 @@ pub fn run(args: BenchArgs, console: &Console) -> anyhow::Result<()> {
     for workload in &workloads {
         let with_peak = is_large(workload);
         let mut runs: Vec<BenchResult> = Vec::with_capacity(args.repeat);
+        let mut products = Vec::new();
         for r in 1..=args.repeat {
             if with_peak {
                 let peak = bench::peak_gflops(threads, PEAK_SECONDS);
+                let products_rate = bench::products_only(workload, PRODUCT_STEPS);
                 console.note(format!(
-                    "  f32 peak on {threads} thread(s): {} GFLOP/s",
-                    report::significant(peak, 4)
+                    "  f32 peak on {threads} thread(s): {} GFLOP/s; matrix products alone: {} samples/s",
+                    report::significant(peak, 4),
+                    report::thousands(products_rate.round() as u64)
                 ));
                 peaks.push(peak);
+                products.push(products_rate);
             }
             let result = bench::run(workload)?;
             console.note(format!(
@@ -108,12 +122,16 @@ pub fn run(args: BenchArgs, console: &Console) -> anyhow::Result<()> {
             ));
             runs.push(result);
         }
+        let samples_per_second = median(runs.iter().map(|r| r.samples_per_second));
+        let products_only = (!products.is_empty()).then(|| median(products.into_iter()));
         reports.push(WorkloadReport {
             workload: workload.name,
-            samples_per_second: median(runs.iter().map(|r| r.samples_per_second)),
+            samples_per_second,
             seconds: median(runs.iter().map(|r| r.seconds)),
             gflops: median(runs.iter().map(|r| r.gflops)),
             percent_of_peak: None,
+            products_only_samples_per_second: products_only,
+            percent_of_products_only: products_only.map(|rate| 100.0 * samples_per_second / rate),
             runs: runs.iter().map(|r| r.samples_per_second).collect(),
         });
     }
@@ -187,6 +205,18 @@ fn text(summary: &Report) -> String {
             report::significant(peak, 4)
         ));
     }
+    for w in &summary.workloads {
+        if let (Some(rate), Some(percent)) = (
+            w.products_only_samples_per_second,
+            w.percent_of_products_only,
+        ) {
+            text.push_str(&format!(
+                "{}: its matrix products alone: {} samples/s; training reached {percent:.0} % of that\n",
+                w.workload,
+                report::thousands(rate.round() as u64)
+            ));
+        }
+    }
     text.push_str(&format!(
         "wall time {}\n",
         report::duration(summary.wall_seconds)
@@ -209,5 +239,35 @@ mod tests {
     fn only_large_cls_is_compared_with_the_peak() {
         let large: Vec<bool> = Workload::all().iter().map(is_large).collect();
         assert_eq!(large, [false, false, true]);
+    }
+
+    #[test]
+    fn the_text_report_compares_large_cls_with_its_products_alone() {
+        let large = WorkloadReport {
+            workload: "large_cls",
+            samples_per_second: 5400.0,
+            seconds: 1.5,
+            gflops: 165.0,
+            percent_of_peak: Some(71.4),
+            products_only_samples_per_second: Some(6000.0),
+            percent_of_products_only: Some(90.0),
+            runs: vec![5400.0],
+        };
+        let summary = Report {
+            threads: 2,
+            repeat: 1,
+            precision: "f32",
+            peak_gflops: Some(231.0),
+            wall_seconds: 4.0,
+            workloads: vec![large],
+        };
+        let text = text(&summary);
+        assert!(
+            text.contains(
+                "large_cls: its matrix products alone: 6,000 samples/s; training reached 90 % of that"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("71 %"), "{text}");
     }
 }

@@ -19,9 +19,9 @@
 //! instead of whole, and its smallest layers' forward product as x · Wᵀ;
 //! both are the same operations.
 //!
-//! Training's samples per second divided by this rate is the share of the
-//! step spent in the products. What is left above it can only come from a
-//! faster matrix product.
+//! Training's samples per second divided by this rate is about the share of
+//! the step spent in the products. Training cannot go faster than this rate
+//! without a faster matrix product.
 
 use super::Workload;
 use crate::matrix::{gemm, Matrix, Output, Transpose};

@@ -68,8 +68,9 @@ struct LayerProducts {
 }
 
 impl LayerProducts {
-    /// Buffers for an `inputs → outputs` layer and a batch of `batch`,
-    /// filled with values of the size training sees (seeded by `seed`).
+    /// Buffers for an `inputs → outputs` layer and a batch of `batch`: the
+    /// operands filled with values of the size training sees (seeded by
+    /// `seed`), the results with zeros.
     fn new(inputs: usize, outputs: usize, batch: usize, seed: usize) -> Self {
         let mut rng = ChaCha8Rng::seed_from_u64(seed as u64);
         let mut filled = |rows: usize, cols: usize| {
@@ -82,9 +83,9 @@ impl LayerProducts {
             weight: filled(outputs, inputs),
             input: filled(batch, inputs),
             delta: filled(batch, outputs),
-            transposed_output: filled(outputs, batch),
-            input_gradient: filled(batch, inputs),
-            weight_gradient: filled(outputs, inputs),
+            transposed_output: Matrix::zeros(outputs, batch),
+            input_gradient: Matrix::zeros(batch, inputs),
+            weight_gradient: Matrix::zeros(outputs, inputs),
         }
     }
 

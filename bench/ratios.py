@@ -4,10 +4,11 @@ Reads JSON lines: `gradlab bench --json` objects, and the anchor script's
 objects for PyTorch at 1 and at 2 threads (each also holds scikit-learn's
 figures, so scikit-learn gets the median of both files' runs). Prints per
 workload the medians of samples per second, the ratios of gradlab to each
-anchor, large_cls's GFLOP/s against the measured f32 peak and against a
-step made only of its matrix products (what the ratio to PyTorch could be
-at most with the same matrix-product library), and the targets of issue 6
-with whether they are met.
+anchor, large_cls's GFLOP/s and PyTorch's share of the measured f32 peak,
+large_cls against a step made only of its matrix products (what the ratio
+to PyTorch could be at most with the same matrix-product library), its
+ratio round by round and the range of its single runs (the host swings),
+and the targets of issue 6 with whether they are met.
 """
 
 import argparse
@@ -52,6 +53,45 @@ def fmt_ratio(value):
     if value < 10:
         return f"{value:.2f}×"
     return f"{value:.1f}×" if value < 100 else f"{value:,.0f}×"
+
+
+def large_cls_reports(gradlab):
+    return [w for report in gradlab for w in report["workloads"] if w["workload"] == "large_cls"]
+
+
+def print_torch_share_of_peak(gradlab, torch2, peak):
+    """PyTorch 2t's large_cls rate as a share of the same peak, by gradlab's
+    FLOP count per sample (GFLOP/s ÷ samples/s), and what 1.5× of it is."""
+    reports = [w for w in large_cls_reports(gradlab) if w["samples_per_second"] > 0]
+    if not reports or torch2 != torch2:
+        return
+    flops_per_sample = median([w["gflops"] * 1e9 / w["samples_per_second"] for w in reports])
+    share = 100 * torch2 * flops_per_sample / 1e9 / peak
+    print(
+        f"large_cls: PyTorch 2t ran at {share:.0f} % of that peak; "
+        f"1.5× PyTorch 2t would be {1.5 * share:.0f} % of it"
+    )
+
+
+def print_large_cls_spread(gradlab, anchor2):
+    """large_cls round by round (gradlab's median against the PyTorch 2t run
+    taken just after it), and the range of every single run of each."""
+    reports = large_cls_reports(gradlab)
+    torch2 = [r["torch_large_cls"] for r in anchor2 if "torch_large_cls" in r]
+    if not reports or not torch2:
+        return
+    if len(reports) == len(torch2):
+        paired = [w["samples_per_second"] / t for w, t in zip(reports, torch2)]
+        met = sum(ratio >= 1.5 for ratio in paired)
+        print(
+            f"large_cls / PyTorch 2t round by round: {', '.join(fmt_ratio(r) for r in paired)} "
+            f"(≥ 1.5× in {met} of {len(paired)})"
+        )
+    runs = [x for w in reports for x in w.get("runs", [w["samples_per_second"]])]
+    print(
+        f"large_cls single runs: gradlab {fmt_rate(min(runs))}–{fmt_rate(max(runs))} samples/s, "
+        f"PyTorch 2t {fmt_rate(min(torch2))}–{fmt_rate(max(torch2))}"
+    )
 
 
 def main():
@@ -125,6 +165,7 @@ def main():
             f"large_cls: {median(gflops):.1f} GFLOP/s, {median(percent):.0f} % of the "
             f"measured f32 peak ({median(peaks):.1f} GFLOP/s on the same threads)"
         )
+        print_torch_share_of_peak(gradlab, table["large_cls"]["torch2"], median(peaks))
     if products_only:
         ceiling = median(products_only)
         wanted = 1.5 * table["large_cls"]["torch2"]
@@ -133,6 +174,7 @@ def main():
             f"training reached {100 * table['large_cls']['gradlab'] / ceiling:.0f} % of that, "
             f"1.5× PyTorch 2t ({fmt_rate(wanted)}) is {100 * wanted / ceiling:.0f} % of it"
         )
+    print_large_cls_spread(gradlab, anchor2)
     print()
     print("targets of issue 6:")
     checks = []

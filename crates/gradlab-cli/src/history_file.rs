@@ -16,7 +16,7 @@
 //! report and in `train --json`'s `seconds`.
 
 use crate::output;
-use gradlab::data::dataset::Task;
+use gradlab::data::task::Task;
 use gradlab::float_text::round_trip_text;
 use gradlab::train::interrupt::Interruption;
 use gradlab::train::trainer::{EpochRecord, History};

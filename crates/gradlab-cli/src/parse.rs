@@ -5,8 +5,8 @@
 //! value that does not parse is a usage error (exit 2, from clap); a value
 //! that parses but is out of range is refused by the engine's `validate()`.
 
-use gradlab::data::dataset::TaskChoice;
 use gradlab::data::scale::Scaling;
+use gradlab::data::task::TaskChoice;
 use gradlab::nn::activation::Activation;
 use gradlab::nn::init::Init;
 use gradlab::train::optimizer::Optimizer;

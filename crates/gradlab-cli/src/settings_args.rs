@@ -23,12 +23,13 @@
 use crate::parse::{self, HiddenLayers};
 use clap::Args;
 use gradlab::data::csv::{CsvOptions, Table};
-use gradlab::data::dataset::{Dataset, DatasetSpec, TaskChoice};
+use gradlab::data::dataset::{Dataset, DatasetSpec};
 use gradlab::data::scale::Scaling;
-use gradlab::fit::FitSettings;
+use gradlab::data::task::TaskChoice;
 use gradlab::model::ModelInfo;
 use gradlab::nn::activation::Activation;
 use gradlab::nn::init::Init;
+use gradlab::settings::FitSettings;
 use gradlab::train::early_stopping::EarlyStopping;
 use gradlab::train::optimizer::Optimizer;
 use gradlab::train::schedule::Schedule;

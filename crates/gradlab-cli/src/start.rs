@@ -7,10 +7,12 @@ use gradlab::data::csv::Table;
 use gradlab::data::dataset::Dataset;
 use gradlab::data::split::train_test_split;
 use gradlab::element::Float;
-use gradlab::fit::{examples, prepare, FitSettings};
 use gradlab::matrix::Matrix;
+use gradlab::model::examples;
 use gradlab::model::AnyModel;
 use gradlab::nn::network::Network;
+use gradlab::prepare::prepare;
+use gradlab::settings::FitSettings;
 use gradlab::train::trainer::{Examples, TrainSettings};
 use std::path::Path;
 

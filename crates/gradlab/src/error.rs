@@ -139,7 +139,7 @@ pub enum Error {
         message: String,
         /// The task the column looks made for, when asking for it would
         /// help (a front end can turn this into a hint naming its option).
-        suggested_task: Option<crate::data::dataset::Task>,
+        suggested_task: Option<crate::data::task::Task>,
     },
 
     /// A setting is out of range; `setting` is the name the user typed.
@@ -163,7 +163,9 @@ pub enum Error {
     /// Training produced a non-finite cost or weight. The trainer stops at
     /// that step and puts the last good weights back (those at the end of
     /// epoch `epoch − 1`; the initial ones when `epoch` is 1), never the
-    /// non-finite ones.
+    /// non-finite ones: the network it was given, or the
+    /// [`crate::train::session::Session`] that trained, holds them, ready to
+    /// save (as [`std::io::IntoInnerError`] hands back its writer).
     #[error(
         "training diverged at epoch {epoch}, batch {batch}: {cause} ({}); lower the learning rate or scale the inputs",
         last_finite_cost_text(.last_finite_cost)
@@ -179,11 +181,6 @@ pub enum Error {
         /// The cost of the last batch whose cost was finite; `None` when the
         /// very first step's cost was not.
         last_finite_cost: Option<f64>,
-        /// The last good weights as a model, ready to save: attached by
-        /// [`crate::fit::fit`]. `None` from [`crate::train::trainer::train`],
-        /// which puts them back into the network it was given instead (as
-        /// [`std::io::IntoInnerError`] hands back its writer).
-        last_good: Option<Box<crate::model::AnyModel>>,
     },
 }
 

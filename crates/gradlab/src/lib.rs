@@ -19,8 +19,9 @@
 //! ```
 //! use gradlab::data::dataset::{Dataset, DatasetSpec};
 //! use gradlab::data::fever;
-//! use gradlab::fit::{fit, FitSettings};
+//! use gradlab::fit::fit;
 //! use gradlab::metrics::Metrics;
+//! use gradlab::settings::FitSettings;
 //! use gradlab::train::trainer::{Control, TrainSettings};
 //!
 //! # fn main() -> gradlab::Result<()> {
@@ -39,6 +40,39 @@
 //! # }
 //! ```
 //!
+//! # One step at a time
+//!
+//! A [`session::Session`] is what [`fit::fit`] runs to the end: a front end
+//! that shows training as it goes (the lab's play, pause and one step)
+//! steps it by batches or epochs and changes settings in between.
+//!
+//! ```
+//! use gradlab::data::dataset::{Dataset, DatasetSpec};
+//! use gradlab::data::fever;
+//! use gradlab::session::{Session, SnapshotDetail};
+//! use gradlab::settings::FitSettings;
+//! use gradlab::train::trainer::Control;
+//! use gradlab::train::training::{Adjustment, Budget};
+//!
+//! # fn main() -> gradlab::Result<()> {
+//! let table = fever::table(500, 1);
+//! let inputs = Some(vec!["temp_c".to_string(), "dose_mg".to_string()]);
+//! let spec = DatasetSpec { target: "temp_2h_c".into(), inputs, ..Default::default() };
+//! let data = Dataset::from_table(&table, &spec)?;
+//! let mut session = Session::new(&data, &FitSettings::default())?;
+//! session.step(Budget::Batches(1), |_| Control::Continue)?; // one gradient step
+//! session.step(Budget::Epochs(5), |_| Control::Continue)?; // the rest of epoch 1, and 4 more
+//! session.adjust(Adjustment::LearningRate(0.02))?;
+//! session.step(Budget::Epochs(1), |_| Control::Continue)?;
+//! let now = session.snapshot(SnapshotDetail { weights: true, ..Default::default() });
+//! assert_eq!(now.epochs_done, 6);
+//! assert_eq!(now.learning_rate, 0.02);
+//! let outcome = session.into_outcome()?; // the model and its metrics
+//! assert_eq!(outcome.history.epochs.len(), 6);
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Step by step
 //!
 //! generate → split → scale → train → evaluate → predict, with the pieces
@@ -50,7 +84,8 @@
 //! use gradlab::metrics::regression_metrics;
 //! use gradlab::nn::{activation::Activation, init::Init, loss::{Loss, Targets}};
 //! use gradlab::nn::network::{Architecture, Network};
-//! use gradlab::train::trainer::{train, Control, DataSets, Examples, TrainSettings};
+//! use gradlab::train::trainer::{Control, DataSets, Examples, TrainSettings};
+//! use gradlab::train::training::train;
 //! use gradlab::Matrix;
 //!
 //! # fn main() -> gradlab::Result<()> {
@@ -101,13 +136,30 @@
 //!
 //! # Map
 //!
-//! - [`data`]: CSV tables, datasets, splits, scalers, the fever generator.
+//! From the bottom layer up; a module uses only those above it in this
+//! list, and none imports another in a circle.
+//!
+//! - [`error`], [`element`], [`simd`], [`float_text`], [`atomic_file`]:
+//!   the error type, the element types and their vectorised kernels,
+//!   numbers written as text, files written atomically.
+//! - [`matrix`]: the matrix type and its products (faer's GEMM).
+//! - [`data`]: CSV tables, datasets, the task (regression or
+//!   classification), splits, scalers, the fever generator.
 //! - [`nn`]: activations, dense layers, costs, initialisation, the network
-//!   with its forward and backward pass.
-//! - [`train`]: batches, gradient descent, the training loop.
-//! - [`methods`]: the numerical gradient and the gradient check.
-//! - [`metrics`], [`model`], [`model_file`], [`fit`].
-//! - [`float_text`]: numbers written as data, round-trip exact and short.
+//!   with its forward and backward pass, the numerical gradient.
+//! - [`metrics`]: RMSE, MAE, R², accuracy, confusion matrices.
+//! - [`train`]: what a run is given and reports, the loop step by step,
+//!   optimizers, schedules, clipping, early stopping, interruption.
+//! - [`settings`]: every setting a user chooses, in one struct.
+//! - [`model`]: a trained network with its columns and scalers;
+//!   [`model_file`]: its `.safetensors` file.
+//! - [`prepare`]: split, scale and initialise; [`session`]: training step
+//!   by step from a dataset; [`fit`]: a session run to the end.
+//! - [`methods`]: brute force, the gradient check, explain, the methods
+//!   side by side.
+//! - [`analysis`]: loss landscapes, restarts and minima, LeCun's
+//!   recommendations, prediction grids.
+//! - [`bench`]: the reference workloads.
 #![warn(missing_docs)]
 
 pub mod analysis;
@@ -124,6 +176,9 @@ pub mod metrics;
 pub mod model;
 pub mod model_file;
 pub mod nn;
+pub mod prepare;
+pub mod session;
+pub mod settings;
 pub mod simd;
 pub mod train;
 

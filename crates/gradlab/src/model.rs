@@ -3,16 +3,16 @@
 //! trained with. This is what a model file holds.
 
 use crate::data::csv::{ColumnValues, Table};
-use crate::data::dataset::{inputs_from_table, Dataset, Target, Task};
+use crate::data::dataset::{inputs_from_table, Dataset, Target};
 use crate::data::scale::Scaler;
+use crate::data::task::Task;
 use crate::element::{Float, Precision};
 use crate::error::{Error, Result};
-use crate::fit::FitSettings;
 use crate::matrix::Matrix;
 use crate::metrics::{classification_metrics, regression_metrics, Metrics};
-use crate::model_file::gradient_to_bytes;
-use crate::nn::loss::Loss;
+use crate::nn::loss::{Loss, Targets};
 use crate::nn::network::{Architecture, Gradients, Network, Workspace};
+use crate::settings::FitSettings;
 use crate::train::trainer::Examples;
 use serde::{Deserialize, Serialize};
 
@@ -128,7 +128,7 @@ impl ModelInfo {
 
     /// The stored settings are valid and are those the model was trained
     /// with: its precision, its network for the task (as
-    /// [`crate::fit::architecture_for`] builds it) and its kinds of scaling.
+    /// [`crate::prepare::architecture_for`] builds it) and its kinds of scaling.
     fn check_settings(&self) -> std::result::Result<(), String> {
         let settings = &self.settings;
         settings
@@ -248,7 +248,7 @@ impl<T: Float> Model<T> {
     /// the network saw in training (inputs, and targets in scaled units).
     pub fn examples(&self, dataset: &Dataset) -> Examples<T> {
         let rows: Vec<usize> = (0..dataset.rows()).collect();
-        crate::fit::examples(dataset, &rows, &self.info)
+        examples(dataset, &rows, &self.info)
     }
 
     /// Backprop's gradient of the mean training cost over all rows of
@@ -267,49 +267,30 @@ impl<T: Float> Model<T> {
     }
 }
 
-/// What `gradlab grad` reports: the gradient of the mean cost over some rows.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GradientReport {
-    /// The mean cost over the rows (scaled units).
-    pub cost: f64,
-    /// Per tensor: name, shape and the L2 norm of its gradient.
-    pub tensors: Vec<(String, Vec<usize>, f64)>,
-    /// The gradient file: the gradients under the model's tensor names.
-    pub bytes: Vec<u8>,
-}
-
-impl<T: Float> Model<T> {
-    /// The gradient of the mean cost over all rows of `dataset`, summarised
-    /// and as a gradient file.
-    pub fn gradient_report(&self, dataset: &Dataset) -> GradientReport {
-        let (cost, gradients) = self.gradient(dataset);
-        let description = format!(
-            "gradient of the mean {} cost over {} rows, in the model's scaled units",
-            self.info.architecture.loss.name(),
-            dataset.rows()
-        );
-        let tensors = gradients
-            .slices()
-            .enumerate()
-            .map(|(t, values)| {
-                let norm = values
-                    .iter()
-                    .map(|g| g.as_f64().powi(2))
-                    .sum::<f64>()
-                    .sqrt();
-                (
-                    self.network.tensor_name(t),
-                    self.network.tensor_shape(t),
-                    norm,
-                )
-            })
-            .collect();
-        GradientReport {
-            cost,
-            tensors,
-            bytes: gradient_to_bytes(&self.network, &gradients, &description),
+/// The rows `rows` of `dataset`, scaled as `info` says, in precision `T`.
+pub fn examples<T: Float>(dataset: &Dataset, rows: &[usize], info: &ModelInfo) -> Examples<T> {
+    let inputs = info
+        .input_scaler
+        .transform_rows_as(&dataset.inputs, rows.iter().copied());
+    let part = dataset.target.subset(rows);
+    let targets = match (&part, &info.target_scaler) {
+        (Target::Regression(values), Some(scaler)) => {
+            let scaled = values
+                .iter()
+                .map(|&v| T::from_f64(scaler.transform_value(0, v)));
+            Targets::Values(Matrix::from_vec(values.len(), 1, scaled.collect()).expect("n × 1"))
         }
-    }
+        (Target::Classification { labels, classes }, _) => Targets::Classes {
+            indices: classes.clone(),
+            classes: labels.len(),
+        },
+        (Target::Regression(_), None) => unreachable!("regression models have a target scaler"),
+    };
+    debug_assert_eq!(
+        info.task == Task::Regression,
+        matches!(targets, Targets::Values(_))
+    );
+    Examples { inputs, targets }
 }
 
 /// A model in either precision, as read from a file.
@@ -333,16 +314,6 @@ impl AnyModel {
     /// Number of weights and biases.
     pub fn parameter_count(&self) -> usize {
         self.info().architecture.parameter_count()
-    }
-
-    /// The gradient of the mean cost over all rows of `dataset`: the cost,
-    /// a summary per tensor, and the bytes of a gradient file
-    /// ([`crate::model_file::gradient_to_bytes`]).
-    pub fn gradient_report(&self, dataset: &Dataset) -> GradientReport {
-        match self {
-            AnyModel::F32(m) => m.gradient_report(dataset),
-            AnyModel::F64(m) => m.gradient_report(dataset),
-        }
     }
 
     /// Predictions for raw inputs (columns in the model's input order).

@@ -53,6 +53,7 @@
 //! Nothing is allocated that is larger than the file.
 
 use crate::atomic_file::write_atomically;
+use crate::data::dataset::Dataset;
 use crate::element::{Float, Precision};
 use crate::error::{Error, Result};
 use crate::matrix::Matrix;
@@ -167,6 +168,58 @@ pub fn gradient_to_bytes<T: Float>(
     let as_network = Network::from_layers(network.architecture().clone(), layers)
         .expect("gradients have the network's shapes");
     encode_tensors(&as_network, (GRADIENT_KEY, description.to_string()))
+}
+
+/// What `gradlab grad` reports: the gradient of the mean cost over some rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GradientReport {
+    /// The mean cost over the rows (scaled units).
+    pub cost: f64,
+    /// Per tensor: name, shape and the L2 norm of its gradient.
+    pub tensors: Vec<(String, Vec<usize>, f64)>,
+    /// The gradient file: the gradients under the model's tensor names.
+    pub bytes: Vec<u8>,
+}
+
+/// The gradient of `model`'s mean cost over all rows of `dataset`: the
+/// cost, a summary per tensor, and the bytes of a gradient file
+/// ([`gradient_to_bytes`]).
+pub fn gradient_report(model: &AnyModel, dataset: &Dataset) -> GradientReport {
+    match model {
+        AnyModel::F32(m) => gradient_report_in(m, dataset),
+        AnyModel::F64(m) => gradient_report_in(m, dataset),
+    }
+}
+
+/// [`gradient_report`] in precision `T`.
+fn gradient_report_in<T: Float>(model: &Model<T>, dataset: &Dataset) -> GradientReport {
+    let (cost, gradients) = model.gradient(dataset);
+    let description = format!(
+        "gradient of the mean {} cost over {} rows, in the model's scaled units",
+        model.info.architecture.loss.name(),
+        dataset.rows()
+    );
+    let tensors = gradients
+        .slices()
+        .enumerate()
+        .map(|(t, values)| {
+            let norm = values
+                .iter()
+                .map(|g| g.as_f64().powi(2))
+                .sum::<f64>()
+                .sqrt();
+            (
+                model.network.tensor_name(t),
+                model.network.tensor_shape(t),
+                norm,
+            )
+        })
+        .collect();
+    GradientReport {
+        cost,
+        tensors,
+        bytes: gradient_to_bytes(&model.network, &gradients, &description),
+    }
 }
 
 // ---------------------------------------------------------------- writing

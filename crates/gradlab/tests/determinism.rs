@@ -23,9 +23,10 @@
 use gradlab::data::csv::{Column, ColumnValues, Table};
 use gradlab::data::dataset::{Dataset, DatasetSpec};
 use gradlab::data::fever;
-use gradlab::fit::{fit, FitSettings};
+use gradlab::fit::fit;
 use gradlab::matrix;
 use gradlab::model::{AnyModel, Predictions};
+use gradlab::settings::FitSettings;
 use gradlab::train::trainer::{Control, TrainSettings};
 use gradlab::{Matrix, Precision};
 use rand::seq::SliceRandom;

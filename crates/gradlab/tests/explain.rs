@@ -8,12 +8,15 @@ use gradlab::data::dataset::{Dataset, DatasetSpec};
 use gradlab::data::fever;
 use gradlab::data::split::train_test_split;
 use gradlab::element::Float;
-use gradlab::fit::{examples, prepare, FitSettings, Prepared};
 use gradlab::methods::explain::{explain, flatten, Explanation, OutputValue, UpdateSettings};
+use gradlab::model::examples;
 use gradlab::nn::activation::Activation;
 use gradlab::nn::network::{Gradients, Workspace};
+use gradlab::prepare::{prepare, Prepared};
+use gradlab::settings::FitSettings;
 use gradlab::train::optimizer::Optimizer;
-use gradlab::train::trainer::{train, BatchSize, Control, DataSets, TrainSettings};
+use gradlab::train::trainer::{BatchSize, Control, DataSets, TrainSettings};
+use gradlab::train::training::train;
 
 /// 0-based dataset rows explained in every test (data rows 3, 8, 12).
 const ROWS: [usize; 3] = [2, 7, 11];

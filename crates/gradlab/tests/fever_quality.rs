@@ -11,8 +11,10 @@
 use gradlab::data::csv::{CsvOptions, Table};
 use gradlab::data::dataset::{Dataset, DatasetSpec};
 use gradlab::data::fever;
-use gradlab::fit::{fit, FitOutcome, FitSettings};
+use gradlab::fit::fit;
 use gradlab::metrics::Metrics;
+use gradlab::session::FitOutcome;
+use gradlab::settings::FitSettings;
 use gradlab::train::trainer::Control;
 
 fn fever_csv() -> Table {

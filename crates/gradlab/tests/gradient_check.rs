@@ -2,11 +2,12 @@
 //! costs and a network with two hidden layers (issue: relative error < 1e-6).
 
 use gradlab::matrix::Matrix;
-use gradlab::methods::numerical::{default_epsilon, gradient_check};
+use gradlab::methods::numerical::gradient_check;
 use gradlab::nn::activation::Activation;
 use gradlab::nn::init::Init;
 use gradlab::nn::loss::{Loss, Targets};
 use gradlab::nn::network::{Architecture, Network};
+use gradlab::nn::numerical_gradient::default_epsilon;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 

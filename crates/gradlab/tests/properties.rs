@@ -25,11 +25,14 @@ mod common;
 use common::prediction_bits;
 
 use gradlab::data::csv::{ColumnValues, CsvOptions, Table};
-use gradlab::data::dataset::{Dataset, DatasetSpec, Task, TaskChoice};
+use gradlab::data::dataset::{Dataset, DatasetSpec};
 use gradlab::data::scale::Scaling;
-use gradlab::fit::{fit, FitSettings};
+use gradlab::data::task::Task;
+use gradlab::data::task::TaskChoice;
+use gradlab::fit::fit;
 use gradlab::model::{AnyModel, Predictions};
 use gradlab::model_file::{from_bytes, to_bytes};
+use gradlab::settings::FitSettings;
 use gradlab::train::trainer::{BatchSize, Control, TrainSettings};
 use gradlab::{Error, Precision};
 use proptest::collection::vec;

@@ -3,8 +3,9 @@
 
 use gradlab::data::dataset::{Dataset, DatasetSpec};
 use gradlab::data::fever;
-use gradlab::fit::{fit, FitSettings};
+use gradlab::fit::fit;
 use gradlab::metrics::Metrics;
+use gradlab::settings::FitSettings;
 use gradlab::train::early_stopping::EarlyStopping;
 use gradlab::train::optimizer::Optimizer;
 use gradlab::train::schedule::Schedule;

@@ -5,7 +5,8 @@ use gradlab::nn::activation::Activation;
 use gradlab::nn::init::Init;
 use gradlab::nn::loss::{Loss, Targets};
 use gradlab::nn::network::{Architecture, Network};
-use gradlab::train::trainer::{train, BatchSize, Control, DataSets, Examples, TrainSettings};
+use gradlab::train::trainer::{BatchSize, Control, DataSets, Examples, TrainSettings};
+use gradlab::train::training::train;
 
 #[test]
 fn two_two_one_tanh_network_learns_xor() {

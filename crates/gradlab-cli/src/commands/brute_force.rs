@@ -15,7 +15,6 @@ use crate::start::{self, Start};
 use crate::start_args::StartArgs;
 use clap::Args;
 use gradlab::element::Float;
-use gradlab::fit::FitSettings;
 use gradlab::float_text::round_trip_text;
 use gradlab::methods::brute_force::{
     grid_points, log10_grid_points, measure_rate, search, BruteForceResult, BruteForceSettings,
@@ -23,7 +22,9 @@ use gradlab::methods::brute_force::{
 };
 use gradlab::nn::init::Init;
 use gradlab::nn::network::{Architecture, Network};
-use gradlab::train::trainer::{evaluate_cost, Examples};
+use gradlab::settings::FitSettings;
+use gradlab::train::evaluation::evaluate_cost;
+use gradlab::train::trainer::Examples;
 use gradlab::Precision;
 use serde::Serialize;
 use std::io;

@@ -21,14 +21,18 @@ use crate::progress::EpochBar;
 use crate::report;
 use crate::settings_args::{DataArgs, SettingsArgs};
 use clap::Args;
-use gradlab::data::dataset::{Dataset, Task};
+use gradlab::data::dataset::Dataset;
 use gradlab::data::split::train_test_split;
+use gradlab::data::task::Task;
 use gradlab::element::Float;
-use gradlab::fit::{fit, prepare, FitSettings};
+use gradlab::fit::fit;
 use gradlab::metrics::Metrics;
 use gradlab::model::ModelInfo;
+use gradlab::prepare::prepare;
+use gradlab::settings::FitSettings;
 use gradlab::train::optimizer::Optimizer;
-use gradlab::train::trainer::{train, BatchSize, Control, DataSets, EpochRecord, TrainSettings};
+use gradlab::train::trainer::{BatchSize, Control, DataSets, EpochRecord, TrainSettings};
+use gradlab::train::training::train;
 use gradlab::Precision;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -225,7 +229,7 @@ pub fn run(args: CompareArgs, console: &Console) -> anyhow::Result<()> {
     }
     let pictures = args.plot.pictures()?;
     let (table, dataset) = args.data.load()?;
-    let architecture = gradlab::fit::architecture_for(&dataset, &base);
+    let architecture = gradlab::prepare::architecture_for(&dataset, &base);
     console.note(format!(
         "data: {}, {} rows; inputs {} → target {}; network {architecture}, {} epochs, seed {}",
         table.source_name(),

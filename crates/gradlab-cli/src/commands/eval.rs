@@ -12,7 +12,7 @@ use crate::report::{self, MetricsColumn};
 use crate::settings_args::CsvArgs;
 use clap::Args;
 use gradlab::data::csv::Table;
-use gradlab::data::dataset::Task;
+use gradlab::data::task::Task;
 use gradlab::metrics::Metrics;
 use gradlab::model::{AnyModel, ModelInfo};
 use serde::Serialize;

@@ -24,13 +24,14 @@ use gradlab::data::csv::Table;
 use gradlab::data::scale::Scaler;
 use gradlab::data::split::train_test_split;
 use gradlab::element::Float;
-use gradlab::fit::{prepare, FitSettings};
 use gradlab::methods::explain::{
     explain, Explanation, Grid, LayerStep, OutputValue, RowExplanation, TargetValue, UpdateSettings,
 };
 use gradlab::model::AnyModel;
 use gradlab::nn::activation::Activation;
 use gradlab::nn::loss::Loss;
+use gradlab::prepare::prepare;
+use gradlab::settings::FitSettings;
 use gradlab::train::optimizer::Optimizer;
 use gradlab::Precision;
 use serde::Serialize;

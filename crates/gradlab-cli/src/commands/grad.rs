@@ -61,7 +61,7 @@ pub fn run(args: GradArgs, console: &Console) -> anyhow::Result<()> {
     let dataset = model
         .dataset_from_table(&table)
         .map_err(|err| args.csv.explained(err))?;
-    let gradient = model.gradient_report(&dataset);
+    let gradient = gradlab::model_file::gradient_report(&model, &dataset);
     crate::output::write_to(&args.out, |out| out.write_all(&gradient.bytes))?;
     let cost = gradient.cost;
     let tensors = gradient

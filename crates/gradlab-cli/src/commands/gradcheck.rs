@@ -16,12 +16,11 @@ use crate::report;
 use crate::start;
 use crate::start_args::StartArgs;
 use clap::Args;
-use gradlab::fit::FitSettings;
 use gradlab::methods::brute_force::ParameterRef;
-use gradlab::methods::numerical::{
-    compare_gradients, default_epsilon, numerical_gradient, GradientCheck, TensorCheck,
-};
+use gradlab::methods::numerical::{compare_gradients, GradientCheck, TensorCheck};
 use gradlab::nn::network::{Gradients, Network, Workspace};
+use gradlab::nn::numerical_gradient::{default_epsilon, numerical_gradient};
+use gradlab::settings::FitSettings;
 use gradlab::train::trainer::Examples;
 use gradlab::Precision;
 use serde::Serialize;

@@ -21,11 +21,12 @@ use gradlab::analysis::restarts::{restarts, Restart, Restarts};
 use gradlab::data::dataset::Dataset;
 use gradlab::data::split::train_test_split;
 use gradlab::element::Float;
-use gradlab::fit::{prepare, FitSettings, Prepared};
 use gradlab::methods::brute_force::{
     search, BruteForceResult, BruteForceSettings, GridAxis, ParameterRef,
 };
 use gradlab::nn::network::Network;
+use gradlab::prepare::{prepare, Prepared};
+use gradlab::settings::FitSettings;
 use gradlab::Precision;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -141,7 +142,7 @@ pub fn run(args: MinimaArgs, console: &Console) -> anyhow::Result<()> {
         None => None,
     };
     let (table, dataset) = args.data.load()?;
-    let architecture = gradlab::fit::architecture_for(&dataset, &settings);
+    let architecture = gradlab::prepare::architecture_for(&dataset, &settings);
     console.note(format!(
         "{} restarts of {architecture} ({} parameters) on {}, {} epochs each; split, scaling and batch order fixed by seed {}",
         args.restarts,

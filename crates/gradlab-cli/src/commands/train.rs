@@ -22,12 +22,16 @@ use crate::progress::EpochBar;
 use crate::report::{self, MetricsColumn};
 use crate::settings_args::{self, DataArgs, SettingsArgs};
 use clap::Args;
-use gradlab::data::dataset::{Dataset, Task};
-use gradlab::fit::{architecture_for, fit, FitOutcome, FitSettings};
-use gradlab::methods::numerical::default_epsilon;
+use gradlab::data::dataset::Dataset;
+use gradlab::data::task::Task;
 use gradlab::metrics::Metrics;
+use gradlab::nn::numerical_gradient::default_epsilon;
+use gradlab::prepare::architecture_for;
+use gradlab::session::{FitOutcome, Session};
+use gradlab::settings::FitSettings;
 use gradlab::train::interrupt::{Interrupt, Interruption};
 use gradlab::train::trainer::GradientMethod;
+use gradlab::train::training::Budget;
 use gradlab::Precision;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -90,11 +94,14 @@ pub fn run(args: TrainArgs, console: &Console) -> anyhow::Result<()> {
     settings.train.interrupt = stop_on_ctrl_c(*console)?;
     announce(console, &dataset, table.source_name(), &settings);
     let started = Instant::now();
-    let fitted = {
+    let outcome = {
         let bar = EpochBar::new(*console, "training", settings.train.epochs);
-        fit(&dataset, &settings, |record| bar.update(record))
+        let mut session = Session::new(&dataset, &settings)?;
+        match session.step(Budget::ToEnd, |record| bar.update(record)) {
+            Ok(_) => session.into_outcome()?,
+            Err(error) => return Err(save_last_good(error, &session, args.out.as_deref())),
+        }
     };
-    let outcome = fitted.map_err(|error| save_last_good(error, args.out.as_deref()))?;
     let seconds = started.elapsed().as_secs_f64();
     if let Some(out) = &args.out {
         super::save_model(&outcome.model, out)?;
@@ -184,20 +191,14 @@ impl std::error::Error for DivergedAndSaved {
     }
 }
 
-/// On a divergence, saves the last good weights that came with it to `out`
-/// (if given), and says so in the error; any other error passes unchanged.
-fn save_last_good(error: gradlab::Error, out: Option<&Path>) -> anyhow::Error {
-    let (
-        Some(path),
-        gradlab::Error::Diverged {
-            epoch,
-            last_good: Some(model),
-            ..
-        },
-    ) = (out, &error)
-    else {
+/// On a divergence, saves the last good weights, which the session holds,
+/// to `out` (if given), and says so in the error; any other error passes
+/// unchanged.
+fn save_last_good(error: gradlab::Error, session: &Session, out: Option<&Path>) -> anyhow::Error {
+    let (Some(path), gradlab::Error::Diverged { epoch, .. }) = (out, &error) else {
         return error.into();
     };
+    let model = &session.model();
     let when = match epoch - 1 {
         0 => "the initial ones, before epoch 1".to_owned(),
         good => format!("end of epoch {good}"),

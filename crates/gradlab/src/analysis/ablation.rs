@@ -15,13 +15,16 @@
 //! recommendation off in turn, from the same seed, and reports the final
 //! costs and how many epochs each run needed to reach a target cost.
 
-use crate::data::dataset::{Dataset, Task};
+use crate::data::dataset::Dataset;
+
 use crate::data::scale::Scaling;
+use crate::data::task::Task;
 use crate::error::{Error, Result};
-use crate::fit::{fit, FitSettings};
+use crate::fit::fit;
 use crate::metrics::Metrics;
 use crate::nn::activation::Activation;
 use crate::nn::init::Init;
+use crate::settings::FitSettings;
 use crate::train::optimizer::Optimizer;
 use crate::train::trainer::Control;
 use serde::Serialize;

@@ -11,9 +11,11 @@
 
 use crate::element::Float;
 use crate::error::Result;
-use crate::fit::Prepared;
 use crate::nn::network::Network;
-use crate::train::trainer::{evaluate_cost, train, Control, DataSets};
+use crate::prepare::Prepared;
+use crate::train::evaluation::evaluate_cost;
+use crate::train::trainer::{Control, DataSets};
+use crate::train::training::train;
 use serde::Serialize;
 
 /// Where one run ended.

@@ -6,34 +6,11 @@
 //! [`Target`]: numbers for regression, class indices for classification.
 
 use crate::data::csv::{ColumnValues, Table};
+use crate::data::task::{infer_task, mostly_numbers, Task, TaskChoice};
 use crate::error::{CellProblem, Error, Result};
 use crate::matrix::Matrix;
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashMap};
-
-/// What the network predicts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Task {
-    /// A number (e.g. the temperature two hours later).
-    #[default]
-    Regression,
-    /// One of a few classes (e.g. normal / elevated / fever).
-    Classification,
-}
-
-/// The task as the user asked for it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TaskChoice {
-    /// Regression for a numeric target column, classification for a text one.
-    #[default]
-    Auto,
-    /// Regression: the target column must be all finite numbers.
-    Regression,
-    /// Classification: each distinct cell text of the target is a class.
-    Classification,
-}
 
 /// Which columns of a table to use, and for what.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -121,11 +98,12 @@ impl Dataset {
     ///   [`Error::InvalidSetting`] (`inputs`); no inputs at all is
     ///   [`Error::BadData`]; an input that is not all finite numbers is
     ///   [`Error::NotANumber`] naming the row, column and text.
-    /// - [`TaskChoice::Auto`] picks regression for a numeric target column
-    ///   (which then must be all finite numbers) and classification for a
-    ///   text one. A text column most of whose cells are numbers is taken as
-    ///   a numeric column with bad cells: regression, so its first cell that
-    ///   is not a number is [`Error::NotANumber`].
+    /// - The task is [`infer_task`]'s: with [`TaskChoice::Auto`], regression
+    ///   for a numeric target column (which then must be all finite numbers)
+    ///   and classification for a text one. A text column most of whose
+    ///   cells are numbers is taken as a numeric column with bad cells:
+    ///   regression, so its first cell that is not a number is
+    ///   [`Error::NotANumber`].
     /// - Regression on a text column with no number in it is
     ///   [`Error::BadTarget`] suggesting classification.
     /// - Classification labels are the cell texts (numbers formatted with
@@ -138,7 +116,7 @@ impl Dataset {
     pub fn from_table(table: &Table, spec: &DatasetSpec) -> Result<Dataset> {
         let given_inputs: Vec<&str> = spec.inputs.iter().flatten().map(String::as_str).collect();
         table.check_columns(std::slice::from_ref(&spec.target), &given_inputs)?;
-        let target_column = table.column(&spec.target)?;
+        table.column(&spec.target)?;
         let input_names = choose_inputs(table, spec)?;
         table.check_columns(&input_names, &[&spec.target])?;
         if table.rows() == 0 {
@@ -147,15 +125,7 @@ impl Dataset {
             });
         }
         let inputs = table.numeric_matrix(&input_names)?;
-        let task = match (spec.task, &target_column.values) {
-            (TaskChoice::Auto, ColumnValues::Numeric { .. }) => Task::Regression,
-            (TaskChoice::Auto, ColumnValues::Text(cells)) if mostly_numbers(table, cells) => {
-                Task::Regression
-            }
-            (TaskChoice::Auto, ColumnValues::Text(_)) => Task::Classification,
-            (TaskChoice::Regression, _) => Task::Regression,
-            (TaskChoice::Classification, _) => Task::Classification,
-        };
+        let task = infer_task(table, &spec.target, spec.task)?.task;
         let target = read_target(table, &spec.target, task)?;
         Ok(Dataset {
             input_names,
@@ -246,17 +216,6 @@ fn check_inputs(names: &[String], target: &str) -> Result<Vec<String>> {
         }
     }
     Ok(names.to_vec())
-}
-
-/// True when more than half of the non-empty `cells` are finite numbers.
-fn mostly_numbers(table: &Table, cells: &[String]) -> bool {
-    let options = table.options();
-    let filled = cells.iter().filter(|c| !c.is_empty()).count();
-    let numbers = cells
-        .iter()
-        .filter(|c| options.parse_number(c).is_ok())
-        .count();
-    2 * numbers > filled
 }
 
 /// The target column as the task needs it.

@@ -18,10 +18,11 @@ use crate::element::Float;
 use crate::error::Result;
 use crate::methods::brute_force::{search, BruteForceResult, BruteForceSettings};
 use crate::nn::network::Network;
+use crate::train::evaluation::evaluate_cost;
 use crate::train::trainer::{
-    evaluate_cost, train, BatchSize, Control, DataSets, Examples, GradientMethod, History,
-    TrainSettings,
+    BatchSize, Control, DataSets, Examples, GradientMethod, History, TrainSettings,
 };
+use crate::train::training::train;
 use serde::Serialize;
 use std::time::Instant;
 
@@ -160,8 +161,9 @@ mod tests {
     use crate::data::fever;
     use crate::data::split::train_test_split;
     use crate::element::Precision;
-    use crate::fit::{prepare, FitSettings};
     use crate::methods::brute_force::{GridAxis, ParameterRef};
+    use crate::prepare::prepare;
+    use crate::settings::FitSettings;
 
     #[test]
     fn numerical_and_backprop_descents_agree_after_100_steps_in_f64() {

@@ -8,7 +8,7 @@
 //!
 //! | shown                         | taken from                                                   |
 //! |-------------------------------|--------------------------------------------------------------|
-//! | scaled inputs and targets     | [`crate::fit::examples`] (what the trainer is fed)            |
+//! | scaled inputs and targets     | [`crate::model::examples`] (what the trainer is fed)          |
 //! | z_l, a_l, δ_l                 | the [`Workspace`] after [`Network::gradient`] on that row     |
 //! | ∂C/∂W_l, ∂C/∂b_l of a row     | the [`Gradients`] of that same call                          |
 //! | W_{l+1}ᵀ·δ_{l+1}              | [`crate::nn::dense::Dense::backward`] (its input gradient)    |
@@ -60,8 +60,8 @@ use crate::data::dataset::{Dataset, Target};
 use crate::data::scale::Scaler;
 use crate::element::{Float, Precision};
 use crate::error::{Error, Result};
-use crate::fit::examples;
 use crate::matrix::Matrix;
+use crate::model::examples;
 use crate::model::ModelInfo;
 use crate::nn::activation::Activation;
 use crate::nn::dense::DenseGradient;

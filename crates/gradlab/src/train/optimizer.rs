@@ -192,13 +192,7 @@ pub struct OptimizerState<T> {
 impl<T: Float> OptimizerState<T> {
     /// Fresh state for `network`; `weight_decay` λ (see the module doc).
     pub fn new(optimizer: Optimizer, weight_decay: f64, network: &Network<T>) -> Result<Self> {
-        optimizer.validate()?;
-        if !(weight_decay.is_finite() && weight_decay >= 0.0) {
-            return Err(Error::setting(
-                "weight decay",
-                format!("{weight_decay} (must be ≥ 0)"),
-            ));
-        }
+        check(optimizer, weight_decay)?;
         let running = optimizer.running_quantities();
         let state = |needed: bool| -> Vec<Vec<T>> {
             network
@@ -219,6 +213,26 @@ impl<T: Float> OptimizerState<T> {
             second: state(running >= 2),
             steps: 0,
         })
+    }
+
+    /// Switches to `optimizer` with weight decay `weight_decay` between two
+    /// steps. The same rule (new hyper-parameters, say) keeps its running
+    /// state and its step count; another rule starts afresh, as a new
+    /// [`OptimizerState`] would.
+    pub fn change(
+        &mut self,
+        optimizer: Optimizer,
+        weight_decay: f64,
+        network: &Network<T>,
+    ) -> Result<()> {
+        if optimizer.name() == self.optimizer.name() {
+            check(optimizer, weight_decay)?;
+            self.optimizer = optimizer;
+            self.weight_decay = weight_decay;
+        } else {
+            *self = OptimizerState::new(optimizer, weight_decay, network)?;
+        }
+        Ok(())
     }
 
     /// Steps taken so far.
@@ -262,6 +276,18 @@ impl<T: Float> OptimizerState<T> {
             second,
         })
     }
+}
+
+/// Checks the rule's hyper-parameters and the weight decay λ ≥ 0.
+fn check(optimizer: Optimizer, weight_decay: f64) -> Result<()> {
+    optimizer.validate()?;
+    if !(weight_decay.is_finite() && weight_decay >= 0.0) {
+        return Err(Error::setting(
+            "weight decay",
+            format!("{weight_decay} (must be ≥ 0)"),
+        ));
+    }
+    Ok(())
 }
 
 /// One parameter tensor's share of an optimizer step: the step's rule and

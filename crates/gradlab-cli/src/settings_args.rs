@@ -20,12 +20,13 @@
 //! that did not come back — i.e. that serde ignored — is an error naming it
 //! ([`unknown_keys`]).
 
+use crate::output::Console;
 use crate::parse::{self, HiddenLayers};
 use clap::Args;
 use gradlab::data::csv::{CsvOptions, Table};
 use gradlab::data::dataset::{Dataset, DatasetSpec};
 use gradlab::data::scale::Scaling;
-use gradlab::data::task::TaskChoice;
+use gradlab::data::task::{infer_task, TaskChoice};
 use gradlab::model::ModelInfo;
 use gradlab::nn::activation::Activation;
 use gradlab::nn::init::Init;
@@ -182,11 +183,13 @@ impl DataArgs {
         }
     }
 
-    /// Reads the file and picks the columns.
-    pub fn load(&self) -> anyhow::Result<(Table, Dataset)> {
+    /// Reads the file and picks the columns; a guessed task worth a word
+    /// ([`gradlab::data::task::TaskInference::note`]) is noted on stderr.
+    pub fn load(&self, console: &Console) -> anyhow::Result<(Table, Dataset)> {
         let table = self.csv.read(&self.data)?;
-        let dataset =
-            Dataset::from_table(&table, &self.spec()).map_err(|err| self.explained(err))?;
+        let spec = self.spec();
+        let dataset = Dataset::from_table(&table, &spec).map_err(|err| self.explained(err))?;
+        note_inferred_task(console, &table, &spec);
         Ok((table, dataset))
     }
 
@@ -204,7 +207,7 @@ impl DataArgs {
                     gradlab::Error::NotANumber { column, problem: CellProblem::Text, .. }
                         if column != target
                 );
-                crate::commands::train::with_inputs_hint(err, text_input && self.inputs.is_none())
+                with_inputs_hint(err, text_input && self.inputs.is_none())
             }
         }
     }
@@ -227,6 +230,29 @@ impl DataArgs {
             )),
             _ => None,
         }
+    }
+}
+
+/// A non-numeric cell in an input column the user did not choose gets a
+/// hint: the inputs default to every column but the target.
+pub fn with_inputs_hint(err: gradlab::Error, inputs_defaulted: bool) -> anyhow::Error {
+    if inputs_defaulted && matches!(err, gradlab::Error::NotANumber { .. }) {
+        anyhow::anyhow!(
+            "{err} (the inputs are every column but the target; choose them with --inputs)"
+        )
+    } else {
+        err.into()
+    }
+}
+
+/// Notes a task that `auto` guessed and that may be wrong: a regression on
+/// a target of a few distinct whole numbers (likely classes).
+pub fn note_inferred_task(console: &Console, table: &Table, spec: &DatasetSpec) {
+    let inference = infer_task(table, &spec.target, spec.task);
+    if let Some(note) = inference.ok().and_then(|i| i.note(&spec.target)) {
+        console.note(format!(
+            "note: {note}; if it holds classes, use --task classification"
+        ));
     }
 }
 

@@ -153,6 +153,6 @@ pub fn dataset(
 ) -> anyhow::Result<Dataset> {
     Dataset::from_table(table, spec).map_err(|err| match csv.hint(&err) {
         Some(_) => csv.explained(err),
-        None => crate::commands::train::with_inputs_hint(err, inputs_defaulted),
+        None => crate::settings_args::with_inputs_hint(err, inputs_defaulted),
     })
 }

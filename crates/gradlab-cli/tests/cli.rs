@@ -746,3 +746,54 @@ fn demo_solves_the_fever_task_both_ways() {
         assert!(text.contains(&format!("models/{picture}.png")), "{text}");
     }
 }
+
+/// A numeric target of a few distinct whole numbers is trained as a
+/// regression, with a note naming `--task classification`; a measured
+/// target and an explicit `--task` get no note.
+#[test]
+fn a_target_of_few_whole_numbers_gets_a_note_about_the_task() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let rows: String = (0..60)
+        .map(|i| format!("{},{},{}\n", i % 7, f64::from(i) * 0.25, i % 3))
+        .collect();
+    std::fs::write(dir.path().join("digits.csv"), format!("a,b,digit\n{rows}")).unwrap();
+    let train = |extra: &[&str]| {
+        let mut args = vec![
+            "train",
+            "--data",
+            "digits.csv",
+            "--target",
+            "digit",
+            "--epochs",
+            "2",
+        ];
+        args.extend_from_slice(extra);
+        gradlab(dir.path(), &args)
+    };
+    let guessed = train(&[]);
+    let text = stderr(&guessed);
+    assert!(guessed.status.success(), "{text}");
+    assert!(
+        text.contains("note: target column 'digit' holds only 3 distinct whole numbers; it is trained as a regression; if it holds classes, use --task classification"),
+        "{text}"
+    );
+    let asked = train(&["--task", "regression"]);
+    assert!(!stderr(&asked).contains("note:"), "{}", stderr(&asked));
+    let measured = gradlab(
+        dir.path(),
+        &[
+            "train",
+            "--data",
+            "digits.csv",
+            "--target",
+            "b",
+            "--epochs",
+            "2",
+        ],
+    );
+    assert!(
+        !stderr(&measured).contains("note:"),
+        "{}",
+        stderr(&measured)
+    );
+}

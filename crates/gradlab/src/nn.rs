@@ -8,4 +8,5 @@ pub mod init;
 pub mod loss;
 pub mod network;
 pub mod numerical_gradient;
+pub mod parameter_ref;
 pub mod parameter_update;

@@ -18,10 +18,11 @@ use gradlab::element::Float;
 use gradlab::float_text::round_trip_text;
 use gradlab::methods::brute_force::{
     grid_points, log10_grid_points, measure_rate, search, BruteForceResult, BruteForceSettings,
-    GridAxis, ParameterRef,
+    GridAxis,
 };
 use gradlab::nn::init::Init;
 use gradlab::nn::network::{Architecture, Network};
+use gradlab::nn::parameter_ref::ParameterRef;
 use gradlab::settings::FitSettings;
 use gradlab::train::evaluation::evaluate_cost;
 use gradlab::train::trainer::Examples;

@@ -21,10 +21,9 @@ use gradlab::analysis::restarts::{restarts, Restart, Restarts};
 use gradlab::data::dataset::Dataset;
 use gradlab::data::split::train_test_split;
 use gradlab::element::Float;
-use gradlab::methods::brute_force::{
-    search, BruteForceResult, BruteForceSettings, GridAxis, ParameterRef,
-};
+use gradlab::methods::brute_force::{search, BruteForceResult, BruteForceSettings, GridAxis};
 use gradlab::nn::network::Network;
+use gradlab::nn::parameter_ref::ParameterRef;
 use gradlab::prepare::{prepare, Prepared};
 use gradlab::settings::FitSettings;
 use gradlab::Precision;
@@ -141,7 +140,7 @@ pub fn run(args: MinimaArgs, console: &Console) -> anyhow::Result<()> {
         Some(dir) => Some(figures::Pictures::new(dir, &args.plot_format, false)?),
         None => None,
     };
-    let (table, dataset) = args.data.load()?;
+    let (table, dataset) = args.data.load(console)?;
     let architecture = gradlab::prepare::architecture_for(&dataset, &settings);
     console.note(format!(
         "{} restarts of {architecture} ({} parameters) on {}, {} epochs each; split, scaling and batch order fixed by seed {}",

@@ -90,7 +90,7 @@ pub fn run(args: TrainArgs, console: &Console) -> anyhow::Result<()> {
         }
     }
     let pictures = args.plot.pictures()?;
-    let (table, dataset) = args.data.load()?;
+    let (table, dataset) = args.data.load(console)?;
     settings.train.interrupt = stop_on_ctrl_c(*console)?;
     announce(console, &dataset, table.source_name(), &settings);
     let started = Instant::now();
@@ -234,18 +234,6 @@ fn interruption_message(at: Interruption, outcome: &FitOutcome, out: Option<&Pat
     match out {
         Some(path) => format!("{stopped}; saved {model} to {}", path.display()),
         None => format!("{stopped}; the metrics are of {model}; nothing saved (no --out)"),
-    }
-}
-
-/// A non-numeric cell in an input column the user did not choose gets a
-/// hint: the inputs default to every column but the target.
-pub(crate) fn with_inputs_hint(err: gradlab::Error, inputs_defaulted: bool) -> anyhow::Error {
-    if inputs_defaulted && matches!(err, gradlab::Error::NotANumber { .. }) {
-        anyhow::anyhow!(
-            "{err} (the inputs are every column but the target; choose them with --inputs)"
-        )
-    } else {
-        err.into()
     }
 }
 

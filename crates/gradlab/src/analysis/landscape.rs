@@ -25,8 +25,8 @@
 use crate::analysis::evenly_spaced;
 use crate::element::Float;
 use crate::error::{Error, Result};
-use crate::methods::brute_force::ParameterRef;
 use crate::nn::network::{Network, Workspace};
+use crate::nn::parameter_ref::ParameterRef;
 use crate::train::trainer::Examples;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;

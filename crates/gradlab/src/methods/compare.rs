@@ -161,7 +161,8 @@ mod tests {
     use crate::data::fever;
     use crate::data::split::train_test_split;
     use crate::element::Precision;
-    use crate::methods::brute_force::{GridAxis, ParameterRef};
+    use crate::methods::brute_force::GridAxis;
+    use crate::nn::parameter_ref::ParameterRef;
     use crate::prepare::prepare;
     use crate::settings::FitSettings;
 

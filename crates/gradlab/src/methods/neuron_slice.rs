@@ -26,13 +26,14 @@
 mod class_rows;
 mod distinct_rows;
 mod flat_blocks;
+pub mod flat_tails;
 
 use crate::element::Float;
 use crate::matrix::Matrix;
-use crate::methods::brute_force::ParameterRef;
 use crate::nn::activation::Activation;
 use crate::nn::loss::{logsumexp, Targets};
 use crate::nn::network::{Network, Workspace};
+use crate::nn::parameter_ref::ParameterRef;
 use crate::train::trainer::Examples;
 use class_rows::ClassRows;
 use distinct_rows::DistinctRows;
@@ -652,7 +653,7 @@ mod tests {
                 MergedRows::Classes(rows) => rows.len(),
             };
             assert_eq!(groups, 125, "{activation}");
-            let has_tails = activation.flat_tails::<T>() != crate::nn::activation::FlatTails::NONE;
+            let has_tails = flat_tails::flat_tails::<T>(activation) != flat_tails::FlatTails::NONE;
             assert_eq!(
                 merged.flat_blocks.is_some(),
                 has_tails,

@@ -27,24 +27,6 @@ pub const LECUN_AMPLITUDE: f64 = 1.7159;
 /// Input gain of `lecun-tanh`: 1.7159 · tanh(2z/3).
 pub const LECUN_GAIN: f64 = 2.0 / 3.0;
 
-/// The thresholds beyond which an activation is exactly constant (see
-/// [`Activation::flat_tails`]).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct FlatTails {
-    /// f(z) = f(low) for every z ≤ low.
-    pub low: Option<f64>,
-    /// f(z) = f(high) for every z ≥ high.
-    pub high: Option<f64>,
-}
-
-impl FlatTails {
-    /// No flat tail on either side.
-    pub const NONE: FlatTails = FlatTails {
-        low: None,
-        high: None,
-    };
-}
-
 /// An element-wise activation function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -114,34 +96,6 @@ impl Activation {
                 let t = a / T::from_f64(LECUN_AMPLITUDE);
                 T::from_f64(LECUN_AMPLITUDE * LECUN_GAIN) * (T::one() - t * t)
             }
-        }
-    }
-
-    /// Where f, as computed in precision `T`, is exactly constant: every
-    /// z ≤ `low` gives f(`low`) and every z ≥ `high` gives f(`high`)
-    /// (`None`: no such tail). Brute force uses it to cost whole blocks of
-    /// rows at once ([`crate::methods::neuron_slice`]).
-    ///
-    /// The tanh family inherits [`Float::TANH_FLAT_FROM`] (f32: |z| ≥ 9):
-    /// the sigmoid is ½ + ½·tanh(z/2), so |z| ≥ 18, and `lecun-tanh` is
-    /// 1.7159·tanh(2z/3), so |z| ≥ 13.5 (2/3 rounds up in f32 and down in
-    /// f64, and neither is used with f64). ReLU is 0 for every z ≤ 0.
-    pub fn flat_tails<T: Float>(self) -> FlatTails {
-        let tanh = |gain: f64| {
-            T::TANH_FLAT_FROM.map_or(FlatTails::NONE, |t| FlatTails {
-                low: Some(-t / gain),
-                high: Some(t / gain),
-            })
-        };
-        match self {
-            Activation::Tanh => tanh(1.0),
-            Activation::Sigmoid => tanh(0.5),
-            Activation::LecunTanh => tanh(LECUN_GAIN),
-            Activation::Relu => FlatTails {
-                low: Some(0.0),
-                high: None,
-            },
-            Activation::LeakyRelu | Activation::Linear => FlatTails::NONE,
         }
     }
 
@@ -262,38 +216,6 @@ mod tests {
                 assert!(error < 1e-8, "{activation} at {z}: {analytic} vs {numeric}");
             }
         }
-    }
-
-    /// Every z beyond a flat tail's threshold gives the threshold's value,
-    /// bit for bit (−0 and 0 count as equal), on a fine sweep and far out.
-    fn check_flat_tails<T: Float>() {
-        for activation in Activation::ALL {
-            let tails = activation.flat_tails::<T>();
-            for (threshold, outward) in [(tails.low, -1.0), (tails.high, 1.0)] {
-                let Some(t) = threshold else { continue };
-                let at = activation.value(T::from_f64(t));
-                let beyond = (0..=20_000)
-                    .map(|i| t + outward * f64::from(i) * 1e-3)
-                    .chain([t + outward * 1e6, t + outward * 1e30]);
-                for z in beyond {
-                    let value = activation.value(T::from_f64(z));
-                    assert!(
-                        value == at,
-                        "{activation} {}: f({z}) = {value}, f({t}) = {at}",
-                        T::NAME
-                    );
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn flat_tails_are_exactly_flat() {
-        check_flat_tails::<f32>();
-        check_flat_tails::<f64>();
-        assert_eq!(Activation::Tanh.flat_tails::<f32>().high, Some(9.0));
-        assert_eq!(Activation::Tanh.flat_tails::<f64>(), FlatTails::NONE);
-        assert_eq!(Activation::Relu.flat_tails::<f64>().low, Some(0.0));
     }
 
     #[test]

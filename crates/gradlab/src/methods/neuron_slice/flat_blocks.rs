@@ -10,7 +10,7 @@
 //! ```
 //!
 //! When z_min is at or past the activation's upper flat threshold (or z_max
-//! at or below the lower one, see [`Activation::flat_tails`]), every group
+//! at or below the lower one, see [`flat_tails`]), every group
 //! of the block has the same activation: f(high) (or f(low)). Nothing else
 //! changes from point to point — the searched weights only move z — so the
 //! block's part of the cost is then one of two numbers, computed once:
@@ -35,6 +35,7 @@
 //! kernel.
 
 use super::distinct_rows::MAX_INPUTS;
+use super::flat_tails::flat_tails;
 use crate::element::Float;
 use crate::nn::activation::Activation;
 
@@ -74,7 +75,7 @@ impl FlatBlocks {
         groups_per_block: usize,
         mut group_cost: impl FnMut(usize, f64) -> f64,
     ) -> Option<Self> {
-        let tails = activation.flat_tails::<T>();
+        let tails = flat_tails::<T>(activation);
         if tails.low.is_none() && tails.high.is_none() || columns.len() > MAX_INPUTS {
             return None;
         }

@@ -1,18 +1,51 @@
 //! Line charts, e.g. train and test loss per epoch, optionally on a log scale.
 
-use super::axis::{padded, span, Axis, TICKS};
-use super::canvas::{self, drawing_error, Picture};
-use super::{palette, LineChart};
-use anyhow::{bail, Result};
+use crate::axis::{padded, span, Axis, TICKS};
+use crate::canvas::{self, drawing_error, Picture};
+use crate::error::{invalid_data, Result};
+use crate::format::Format;
+use crate::palette;
+use crate::series::Series;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use std::path::Path;
+
+/// Lines over a shared x axis, e.g. train and test loss per epoch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineChart {
+    /// The title above the picture.
+    pub title: String,
+    /// What the x axis shows.
+    pub x_label: String,
+    /// What the y axis shows.
+    pub y_label: String,
+    /// A logarithmic x axis, e.g. for gradient steps or seconds that differ by
+    /// orders of magnitude between series. Points with `x <= 0` are skipped.
+    pub log_x: bool,
+    /// A logarithmic y axis. Points with `y <= 0` cannot be shown on it and are
+    /// skipped (like non-finite points); it is an error only if no point is left.
+    pub log_y: bool,
+    /// The lines, each in its own colour and listed in the legend.
+    pub series: Vec<Series>,
+}
+
+/// Draws `chart` as a PNG or SVG file (see the crate doc).
+///
+/// Non-finite points, and with `log_y` points with `y <= 0`, are skipped; a
+/// series left without points gets "(no points)" after its legend label. It is
+/// an error if no series has a point left.
+pub fn line_chart(chart: &LineChart, path: &Path) -> Result<()> {
+    let format = Format::from_path(path)?;
+    let picture = prepare(chart)?;
+    canvas::save(&picture, format, path)
+}
 
 /// Series with this many points or fewer get a marker on each point.
 const MARKED_POINTS: usize = 25;
 
 /// A line chart with its data cleaned and its axes chosen.
 #[derive(Debug)]
-pub(super) struct Prepared<'a> {
+pub(crate) struct Prepared<'a> {
     chart: &'a LineChart,
     /// Per series: its points, with y as `log10(y)` on a log axis.
     lines: Vec<Vec<(f64, f64)>>,
@@ -20,10 +53,10 @@ pub(super) struct Prepared<'a> {
     y: Axis,
 }
 
-/// Checks `chart` and keeps the points that can be drawn (see [`super::line_chart`]).
-pub(super) fn prepare(chart: &LineChart) -> Result<Prepared<'_>> {
+/// Checks `chart` and keeps the points that can be drawn (see [`line_chart`]).
+pub(crate) fn prepare(chart: &LineChart) -> Result<Prepared<'_>> {
     if chart.series.is_empty() {
-        bail!("the line chart {:?} has no series to draw", chart.title);
+        invalid_data!("the line chart {:?} has no series to draw", chart.title);
     }
     let total: usize = chart.series.iter().map(|series| series.points.len()).sum();
     let lines: Vec<Vec<(f64, f64)>> = chart
@@ -51,14 +84,14 @@ pub(super) fn prepare(chart: &LineChart) -> Result<Prepared<'_>> {
     let kept: usize = lines.iter().map(Vec::len).sum();
     if kept == 0 {
         if total == 0 {
-            bail!("the line chart {:?} has no points to draw", chart.title);
+            invalid_data!("the line chart {:?} has no points to draw", chart.title);
         }
         let unusable = if chart.log_y || chart.log_x {
             "non-finite or not positive (a log axis shows only values > 0)"
         } else {
             "non-finite"
         };
-        bail!(
+        invalid_data!(
             "the line chart {:?} has nothing to draw: all {total} points are {unusable}",
             chart.title
         );
@@ -166,7 +199,6 @@ impl Picture for Prepared<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{line_chart, Series};
     use super::*;
 
     fn loss_curves(log_y: bool) -> LineChart {

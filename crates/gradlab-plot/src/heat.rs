@@ -2,13 +2,65 @@
 //! bar, contour lines, trajectories and labelled points on top. Used for loss
 //! landscapes and for the prediction surface of a 2-input regression.
 
-use super::axis::{cell_edges, check_grid_axis, padded, span, Axis, TICKS};
-use super::canvas::{self, drawing_error, Picture};
-use super::contour::{self, Field};
-use super::{palette, HeatMap};
-use anyhow::{bail, Result};
+use crate::axis::{cell_edges, check_grid_axis, padded, span, Axis, TICKS};
+use crate::canvas::{self, drawing_error, Picture};
+use crate::contour::{self, Field};
+use crate::error::{invalid_data, Result};
+use crate::format::Format;
+use crate::palette;
+use crate::series::Series;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use std::path::Path;
+
+/// Values sampled on a rectangular grid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grid {
+    /// `nx` strictly ascending x positions.
+    pub x: Vec<f64>,
+    /// `ny` strictly ascending y positions.
+    pub y: Vec<f64>,
+    /// `ny × nx` values, row-major: `values[iy * nx + ix]` is at `(x[ix], y[iy])`.
+    pub values: Vec<f64>,
+}
+
+/// A function of two variables as colours, e.g. a loss landscape over two
+/// weights, with contour lines, optimizer trajectories and labelled points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeatMap {
+    /// The title above the picture.
+    pub title: String,
+    /// What the x axis shows.
+    pub x_label: String,
+    /// What the y axis shows.
+    pub y_label: String,
+    /// At least 2 × 2 points. Non-finite values are drawn grey.
+    pub grid: Grid,
+    /// Colours (and contour levels) on a log scale. Values `<= 0` then get the
+    /// colour of the smallest positive value; it is an error if there is none.
+    pub log_color: bool,
+    /// The number of contour levels, evenly spaced in colour; 0 = none.
+    pub contours: usize,
+    /// Trajectories drawn on top, each with a start marker (hollow circle) and
+    /// an end marker (filled circle). Clipped to the grid's rectangle.
+    pub paths: Vec<Series>,
+    /// Labelled points, e.g. `("minimum", w1, w2)`.
+    pub marks: Vec<(String, f64, f64)>,
+    /// Small unlabelled dots, e.g. the training rows under a prediction surface.
+    pub dots: Vec<(f64, f64)>,
+    /// What the colours mean, written along the colour bar (e.g. "cost");
+    /// empty for none.
+    pub value_label: String,
+}
+
+/// Draws `map` as a PNG or SVG file (see the crate doc): a viridis colour
+/// scale with a colour bar, contour lines found by marching squares, and the
+/// trajectories and marks on top.
+pub fn heat_map(map: &HeatMap, path: &Path) -> Result<()> {
+    let format = Format::from_path(path)?;
+    let picture = prepare(map)?;
+    canvas::save(&picture, format, path)
+}
 
 /// More trajectories than this share one legend entry.
 const LABELLED_PATHS: usize = 8;
@@ -30,7 +82,7 @@ struct Bounds {
 
 /// A heat map with its data checked and its colours chosen.
 #[derive(Debug)]
-pub(super) struct Prepared<'a> {
+pub(crate) struct Prepared<'a> {
     map: &'a HeatMap,
     /// The values as coloured: `log10` with `log_color`; NaN for no value.
     colour_values: Vec<f64>,
@@ -48,14 +100,14 @@ pub(super) struct Prepared<'a> {
     paths: Vec<Vec<(f64, f64)>>,
 }
 
-/// Checks `map` and chooses its colours (see [`super::heat_map`]).
-pub(super) fn prepare(map: &HeatMap) -> Result<Prepared<'_>> {
+/// Checks `map` and chooses its colours (see [`heat_map`]).
+pub(crate) fn prepare(map: &HeatMap) -> Result<Prepared<'_>> {
     let grid = &map.grid;
     check_grid_axis("x", &grid.x)?;
     check_grid_axis("y", &grid.y)?;
     let expected = grid.x.len() * grid.y.len();
     if grid.values.len() != expected {
-        bail!(
+        invalid_data!(
             "the heat map grid has {} values, but {} x by {} y positions need {expected}",
             grid.values.len(),
             grid.x.len(),
@@ -63,7 +115,7 @@ pub(super) fn prepare(map: &HeatMap) -> Result<Prepared<'_>> {
         );
     }
     if map.contours > MAX_CONTOURS {
-        bail!(
+        invalid_data!(
             "a heat map can have at most {MAX_CONTOURS} contour levels, not {}",
             map.contours
         );
@@ -120,9 +172,9 @@ fn colour_values(values: &[f64], log_color: bool) -> Result<Vec<f64>> {
     let finite = values.iter().filter(|v| v.is_finite()).count();
     if finite == 0 {
         if values.is_empty() {
-            bail!("the heat map has no values");
+            invalid_data!("the heat map has no values");
         }
-        bail!(
+        invalid_data!(
             "the heat map has nothing to draw: all {} values are non-finite",
             values.len()
         );
@@ -139,7 +191,7 @@ fn colour_values(values: &[f64], log_color: bool) -> Result<Vec<f64>> {
         .filter(|v| v.is_finite() && *v > 0.0)
         .reduce(f64::min)
     else {
-        bail!("the heat map cannot use a log colour scale: no value is above 0");
+        invalid_data!("the heat map cannot use a log colour scale: no value is above 0");
     };
     Ok(values
         .iter()
@@ -564,7 +616,6 @@ fn clip_segment(p: (f64, f64), q: (f64, f64), bounds: Bounds) -> Option<(f64, f6
 
 #[cfg(test)]
 mod tests {
-    use super::super::{heat_map, Grid, Series};
     use super::*;
 
     /// A loss landscape with a global minimum at (1, -0.5) and a local one at (-1.2, 1).

@@ -617,6 +617,7 @@ fn clip_segment(p: (f64, f64), q: (f64, f64), bounds: Bounds) -> Option<(f64, f6
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::{self, Image, Svg};
 
     /// A loss landscape with a global minimum at (1, -0.5) and a local one at (-1.2, 1).
     fn landscape() -> HeatMap {
@@ -677,9 +678,73 @@ mod tests {
     fn a_landscape_is_drawn_as_png_and_svg() {
         let dir = tempfile::tempdir().unwrap();
         let map = landscape();
-        canvas::check::both_formats(dir.path(), "heat_map", &map.title, (800, 700), |path| {
-            heat_map(&map, path)
-        });
+        let (image, svg) =
+            check::both_formats(dir.path(), "heat_map", &map.title, (800, 700), |path| {
+                heat_map(&map, path)
+            });
+        let texts = svg.texts();
+        for text in [
+            "seed 1",
+            "seed 2",
+            "seed 3 (lr too big)",
+            "global minimum",
+            "cost",
+        ] {
+            assert!(texts.iter().any(|t| t == text), "{text:?} missing");
+        }
+        for index in 0..map.paths.len() {
+            let lines = svg.polylines(palette::on_viridis(index), 2);
+            assert!(!lines.is_empty(), "path {index} is not drawn");
+        }
+        let cells = png_agrees_with_svg(&image, &svg);
+        // The darkest cell (viridis runs from dark to light) is where the
+        // landscape is lowest: under the mark of the global minimum, the
+        // centre of the white cross.
+        let brightness = |c: RGBColor| u32::from(c.0) + u32::from(c.1) + u32::from(c.2);
+        let darkest = cells.iter().min_by_key(|(_, c)| brightness(*c)).unwrap().0;
+        let cross = &svg.polylines(WHITE, 2)[0];
+        let centre = ((cross[0].0 + cross[1].0) / 2, (cross[0].1 + cross[1].1) / 2);
+        let distance = (darkest.0 + darkest.2 / 2 - centre.0).abs()
+            + (darkest.1 + darkest.3 / 2 - centre.1).abs();
+        assert!(
+            distance < 25,
+            "darkest cell {darkest:?}, minimum at {centre:?}"
+        );
+        // No value is missing: no grey cells (a few pixels of smoothed text
+        // happen to have the grey's colour).
+        let grey = image.count(palette::NO_VALUE);
+        assert!(grey < 100, "{grey} grey pixels");
+    }
+
+    /// Checks that the PNG shows the SVG's colours where the SVG puts them:
+    /// at the centre of most filled rectangles (contour lines, paths and
+    /// marks cover the rest: about a fifth of the landscape's small cells). Returns the rectangles of the map's
+    /// cells, which are drawn before the colour bar's (the bar's all share
+    /// the last one's left edge).
+    fn png_agrees_with_svg(image: &Image, svg: &Svg) -> Vec<((i32, i32, i32, i32), RGBColor)> {
+        let rects: Vec<_> = svg
+            .filled_rects()
+            .into_iter()
+            .filter(|((_, _, width, height), colour)| {
+                *width >= 3 && *height >= 3 && *colour != WHITE
+            })
+            .collect();
+        let agree = rects
+            .iter()
+            .filter(|((x, y, width, height), colour)| {
+                image.pixel(x + width / 2, y + height / 2) == *colour
+            })
+            .count();
+        assert!(
+            agree * 4 >= rects.len() * 3,
+            "{agree} of {} agree",
+            rects.len()
+        );
+        let bar_left = rects.last().unwrap().0 .0;
+        rects
+            .into_iter()
+            .filter(|((x, ..), _)| *x != bar_left)
+            .collect()
     }
 
     #[test]
@@ -710,9 +775,27 @@ mod tests {
                 .collect(),
             value_label: "predicted temperature (°C)".to_string(),
         };
-        canvas::check::both_formats(dir.path(), "surface", &map.title, (800, 700), |path| {
-            heat_map(&map, path)
-        });
+        let (image, svg) =
+            check::both_formats(dir.path(), "surface", &map.title, (800, 700), |path| {
+                heat_map(&map, path)
+            });
+        let texts = svg.texts();
+        for text in [&map.x_label, &map.y_label, &map.value_label] {
+            assert!(texts.contains(text), "{text:?} missing");
+        }
+        // Linear colours over a surface that rises with the temperature now:
+        // the map's right half is brighter than its left half.
+        let cells = png_agrees_with_svg(&image, &svg);
+        let middle = check::mean(cells.iter().map(|((x, _, w, _), _)| f64::from(x + w / 2)));
+        let brightness = |right: bool| {
+            check::mean(
+                cells
+                    .iter()
+                    .filter(|((x, _, w, _), _)| (f64::from(x + w / 2) > middle) == right)
+                    .map(|(_, c)| f64::from(c.0) + f64::from(c.1) + f64::from(c.2)),
+            )
+        };
+        assert!(brightness(true) > brightness(false) + 50.0);
     }
 
     #[test]
@@ -791,13 +874,17 @@ mod tests {
             });
         }
         map.title = "Partly diverged, many restarts".to_string();
-        canvas::check::both_formats(
+        let (image, _) = check::both_formats(
             dir.path(),
             "heat_map_missing",
             &map.title,
             (800, 700),
             |path| heat_map(&map, path),
         );
+        // 500 of the 81 × 65 cells have no value: grey, about 9 % of the map
+        // (its 600 × 500 or so pixels).
+        let grey = image.count(palette::NO_VALUE);
+        assert!((15_000..40_000).contains(&grey), "{grey} grey pixels");
     }
 
     #[test]

@@ -207,6 +207,7 @@ impl Picture for Prepared<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check;
 
     fn final_costs() -> Histogram {
         // Two basins: most restarts reach the global minimum (≈ 0.02), some a
@@ -229,9 +230,42 @@ mod tests {
     fn costs_are_drawn_as_png_and_svg() {
         let dir = tempfile::tempdir().unwrap();
         let h = final_costs();
-        canvas::check::both_formats(dir.path(), "histogram", &h.title, (900, 600), |path| {
-            histogram(&h, path)
-        });
+        let (image, svg) =
+            check::both_formats(dir.path(), "histogram", &h.title, (900, 600), |path| {
+                histogram(&h, path)
+            });
+        let texts = svg.texts();
+        for text in [
+            "best = 0.0201",
+            "median = 0.0245",
+            "final cost (MSE) (2 non-finite values not shown)",
+        ] {
+            assert!(texts.iter().any(|t| t == text), "{text:?} missing");
+        }
+        // One bar per bin with values, in order, standing on one baseline,
+        // as tall as its count.
+        let counts: Vec<usize> = prepare(&h).unwrap().counts;
+        let filled: Vec<usize> = counts.into_iter().filter(|&c| c > 0).collect();
+        let mut bars = svg.rects(BAR);
+        bars.sort_by_key(|bar| bar.0);
+        assert_eq!(bars.len(), filled.len(), "{bars:?}");
+        let per_count = f64::from(bars[0].3) / filled[0] as f64;
+        for (bar, &count) in bars.iter().zip(&filled) {
+            assert_eq!(bar.1 + bar.3, bars[0].1 + bars[0].3, "{bar:?}");
+            let expected = count as f64 * per_count;
+            assert!(
+                (f64::from(bar.3) - expected).abs() <= 1.0,
+                "{bar:?}: {count}"
+            );
+        }
+        // The PNG fills the same bars, less their white outlines and the two
+        // marks across the first bar: about 78 % of the bars' area.
+        let area: i32 = bars.iter().map(|bar| bar.2 * bar.3).sum();
+        let painted = image.count(BAR) as f64;
+        assert!(
+            painted > 0.7 * f64::from(area) && painted <= f64::from(area),
+            "{painted} bar pixels for bars of {area}"
+        );
     }
 
     #[test]

@@ -66,4 +66,7 @@ mod contour;
 mod palette;
 mod text;
 
+#[cfg(test)]
+mod check;
+
 pub use error::{Error, Result};

@@ -200,6 +200,7 @@ impl Picture for Prepared<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::{self, Image, Svg};
 
     fn loss_curves(log_y: bool) -> LineChart {
         let curve = |scale: f64, floor: f64| Series {
@@ -237,17 +238,89 @@ mod tests {
     fn loss_curves_are_drawn_as_png_and_svg() {
         let dir = tempfile::tempdir().unwrap();
         let chart = loss_curves(false);
-        canvas::check::both_formats(dir.path(), "line_chart", &chart.title, (900, 600), |path| {
-            line_chart(&chart, path)
-        });
+        let (image, svg) =
+            check::both_formats(dir.path(), "line_chart", &chart.title, (900, 600), |path| {
+                line_chart(&chart, path)
+            });
+        descending_curves_are_drawn(&image, &svg, &chart, 101);
         let chart = loss_curves(true);
-        canvas::check::both_formats(
+        let (image, svg) = check::both_formats(
             dir.path(),
             "line_chart_log",
             &chart.title,
             (900, 600),
             |path| line_chart(&chart, path),
         );
+        descending_curves_are_drawn(&image, &svg, &chart, 101);
+    }
+
+    /// Checks a picture of `chart`, whose series all descend: in the SVG each
+    /// series is one line of `points` points, left to right and ending lower
+    /// than it starts, with its label in the legend; in the PNG the series'
+    /// colour lies on that line (or on its legend swatch), lower on the right
+    /// than on the left.
+    fn descending_curves_are_drawn(image: &Image, svg: &Svg, chart: &LineChart, points: usize) {
+        let texts = svg.texts();
+        for label in [&chart.x_label, &chart.y_label] {
+            let found = texts.iter().any(|text| text.starts_with(label.as_str()));
+            assert!(found, "{label:?} missing from {texts:?}");
+        }
+        for (index, series) in chart.series.iter().enumerate() {
+            let colour = palette::strong(index);
+            assert!(
+                texts.contains(&series.label),
+                "no legend entry {:?}",
+                series.label
+            );
+            let lines = svg.polylines(colour, 2);
+            assert_eq!(lines.len(), 1, "series {index}: {lines:?}");
+            let line = &lines[0];
+            assert_eq!(line.len(), points, "series {index}");
+            assert!(line.windows(2).all(|pair| pair[0].0 < pair[1].0));
+            assert!(
+                line[points - 1].1 > line[0].1,
+                "series {index} does not descend"
+            );
+            let swatch = &svg.polylines(colour, 3)[0];
+            let (left, right) = (line[0].0, line[points - 1].0);
+            let (top, bottom) = line.iter().fold((i32::MAX, i32::MIN), |(lo, hi), p| {
+                (lo.min(p.1), hi.max(p.1))
+            });
+            let near_line = |(x, y): (i32, i32)| {
+                x >= left - 2 && x <= right + 2 && y >= top - 2 && y <= bottom + 2
+            };
+            let near_swatch = |(x, y): (i32, i32)| {
+                x >= swatch[0].0 - 2 && x <= swatch[1].0 + 2 && (y - swatch[0].1).abs() <= 2
+            };
+            let pixels: Vec<(i32, i32)> = image
+                .pixels_of(colour)
+                .into_iter()
+                .map(|(x, y)| (x as i32, y as i32))
+                .filter(|&p| !near_swatch(p))
+                .collect();
+            assert!(
+                pixels.len() > 200,
+                "series {index}: {} pixels",
+                pixels.len()
+            );
+            assert!(
+                pixels.iter().all(|&p| near_line(p)),
+                "series {index} off its line"
+            );
+            let quarter = (right - left) / 4;
+            let mean_y = |from: i32, to: i32| {
+                check::mean(
+                    pixels
+                        .iter()
+                        .filter(|p| p.0 >= from && p.0 < to)
+                        .map(|p| f64::from(p.1)),
+                )
+            };
+            assert!(
+                mean_y(left, left + quarter) < mean_y(right - quarter, right + 3),
+                "series {index}: the PNG's line does not descend"
+            );
+        }
     }
 
     #[test]
@@ -278,13 +351,14 @@ mod tests {
         assert_eq!(prepared.lines[0].len(), 100);
         assert_eq!(prepared.lines[0][0].0, 0.0); // log10(1)
         let dir = tempfile::tempdir().unwrap();
-        canvas::check::both_formats(
+        let (image, svg) = check::both_formats(
             dir.path(),
             "line_chart_log_x",
             &chart.title,
             (900, 600),
             |path| line_chart(&chart, path),
         );
+        descending_curves_are_drawn(&image, &svg, &chart, 100);
     }
 
     #[test]

@@ -278,6 +278,7 @@ fn marker_shape(class: usize, size: i32) -> Vec<(i32, i32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check;
 
     /// The fever example: normal / elevated / fever two hours later, from the
     /// temperature now and the dose.
@@ -328,9 +329,32 @@ mod tests {
     fn regions_are_drawn_as_png_and_svg() {
         let dir = tempfile::tempdir().unwrap();
         let r = fever_regions();
-        canvas::check::both_formats(dir.path(), "class_regions", &r.title, (800, 700), |path| {
-            class_regions(&r, path)
-        });
+        let (image, svg) =
+            check::both_formats(dir.path(), "class_regions", &r.title, (800, 700), |path| {
+                class_regions(&r, path)
+            });
+        let texts = svg.texts();
+        let cells = r.grid_class.len() as f64;
+        let painted: Vec<usize> = (0..r.labels.len())
+            .map(|class| image.count(palette::light(class)))
+            .collect();
+        let total = painted.iter().sum::<usize>() as f64;
+        for (class, label) in r.labels.iter().enumerate() {
+            assert!(texts.contains(label), "no legend entry {label:?}");
+            // Each region's light colour covers the share of the plot that
+            // its class has of the grid (the borders and points drawn on
+            // top take a little of each).
+            let expected = r.grid_class.iter().filter(|&&c| c == class).count() as f64 / cells;
+            let share = painted[class] as f64 / total;
+            assert!(
+                (share - expected).abs() < 0.02,
+                "class {class}: {share:.3} of the regions' pixels, {expected:.3} of the grid"
+            );
+            // One marker per training point of the class, and one in the legend.
+            let points = r.points.iter().filter(|p| p.2 == class).count();
+            let markers = svg.polygons(palette::strong(class)).len();
+            assert_eq!(markers, points + 1, "class {class}");
+        }
     }
 
     #[test]

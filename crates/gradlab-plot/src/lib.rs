@@ -25,13 +25,13 @@
 //! # Map
 //!
 //! Pictures of any data:
-//! - [`line`]: [`line::LineChart`] and [`line::line_chart`], lines over a shared x axis.
+//! - [`line`](mod@line): [`line::LineChart`] and [`line::line_chart`], lines over a shared x axis.
 //! - [`heat`]: [`heat::HeatMap`] over a [`heat::Grid`] and [`heat::heat_map`]:
 //!   colours, contour lines, trajectories and marks.
 //! - [`histogram`]: [`histogram::Histogram`] and [`histogram::histogram`].
 //! - [`regions`]: [`regions::ClassRegions`] and [`regions::class_regions`].
 //! - [`series`]: [`series::Series`], a named line or trajectory.
-//! - [`format`]: [`format::Format`], PNG or SVG by the file's extension.
+//! - [`format`](mod@format): [`format::Format`], PNG or SVG by the file's extension.
 //! - [`error`]: [`Error`] and [`Result`].
 //!
 //! Pictures of training results (what goes into each, and its labels):

@@ -1,7 +1,8 @@
 //! A named sequence of points: a line of a line chart or a trajectory on a
 //! heat map.
 
-/// One named line of a [`LineChart`], or one trajectory on a [`HeatMap`].
+/// One named line of a [`LineChart`](crate::line::LineChart), or one trajectory
+/// on a [`HeatMap`](crate::heat::HeatMap).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
     /// The name in the legend.

@@ -16,7 +16,6 @@ mod figures;
 mod history_file;
 mod output;
 mod parse;
-mod plot;
 mod progress;
 mod report;
 mod settings_args;

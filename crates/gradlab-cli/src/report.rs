@@ -195,6 +195,11 @@ pub fn significant(value: f64, digits: i32) -> String {
     format!("{value:.decimals$}")
 }
 
+/// `seconds` for a table: `0.412 s`.
+pub fn seconds(value: f64) -> String {
+    format!("{} s", significant(value, 3))
+}
+
 /// A ratio for people: at most 3 significant digits, no trailing zeros
 /// (`18`, `6.4`, `0.25`).
 pub fn ratio(value: f64) -> String {

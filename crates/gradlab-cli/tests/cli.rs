@@ -733,17 +733,29 @@ fn demo_solves_the_fever_task_both_ways() {
             ],
         ));
     }
-    // The pictures, listed in the report.
-    for picture in [
-        "regression_loss",
-        "regression_surface",
-        "classification_loss",
-        "classification_regions",
+    // The pictures, listed in the report: loss curves 900 × 600, the input
+    // planes 800 × 700.
+    for (picture, size) in [
+        ("regression_loss", (900, 600)),
+        ("regression_surface", (800, 700)),
+        ("classification_loss", (900, 600)),
+        ("classification_regions", (800, 700)),
     ] {
         let path = dir.path().join("models").join(format!("{picture}.png"));
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 10_000);
+        let (width, height, rgb) = decode_png(&bytes);
+        assert_eq!((width, height), size, "{picture}");
         assert!(text.contains(&format!("models/{picture}.png")), "{text}");
+        if picture == "classification_regions" {
+            // Each of the three classes holds a region, in its light colour
+            // (the plot crate's "tab10" blue, orange and green, 72 % of the
+            // way to white).
+            for light in [[192, 217, 234], [255, 219, 188], [196, 228, 196]] {
+                let share = rgb.chunks(3).filter(|p| *p == light).count() as f64
+                    / f64::from(width * height);
+                assert!(share > 0.05, "{light:?} covers {share:.3} of the regions");
+            }
+        }
     }
 }
 
@@ -796,4 +808,15 @@ fn a_target_of_few_whole_numbers_gets_a_note_about_the_task() {
         "{}",
         stderr(&measured)
     );
+}
+
+/// Width, height and RGB pixels of a PNG file.
+fn decode_png(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().unwrap();
+    let mut rgb = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut rgb).unwrap();
+    assert_eq!(info.color_type, png::ColorType::Rgb);
+    rgb.truncate(info.buffer_size());
+    (info.width, info.height, rgb)
 }

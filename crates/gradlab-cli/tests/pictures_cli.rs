@@ -1,4 +1,4 @@
-//! Issue 4 end to end: the shared training flags (optimizers, `--config`,
+//! End to end: the shared training flags (optimizers, `--config`,
 //! early stopping), `train --history` and `--plot`, and the commands
 //! `compare`, `landscape`, `minima` and `lecun`, on small generated fever data.
 
@@ -29,9 +29,62 @@ fn settings_of(dir: &Path, model: &str) -> Value {
     json["settings"].clone()
 }
 
+/// A decoded RGB PNG picture.
+struct Picture {
+    width: u32,
+    rgb: Vec<u8>,
+}
+
+/// The colours the pictures draw with (the `gradlab-plot` crate's palette):
+/// the first three line and class colours (matplotlib's "tab10"), their
+/// light versions for regions (72 % of the way to white), the histogram's
+/// bars and the first colour of a path on a heat map.
+const BLUE: [u8; 3] = [31, 119, 180];
+const ORANGE: [u8; 3] = [255, 127, 14];
+const GREEN: [u8; 3] = [44, 160, 44];
+const LIGHT_BLUE: [u8; 3] = [192, 217, 234];
+const LIGHT_ORANGE: [u8; 3] = [255, 219, 188];
+const LIGHT_GREEN: [u8; 3] = [196, 228, 196];
+const BAR: [u8; 3] = [70, 130, 180];
+const PATH_RED: [u8; 3] = [255, 64, 64];
+
+impl Picture {
+    /// The `(x, y)` of every pixel of exactly `colour`.
+    fn pixels_of(&self, colour: [u8; 3]) -> Vec<(u32, u32)> {
+        self.rgb
+            .chunks(3)
+            .enumerate()
+            .filter(|(_, pixel)| *pixel == colour)
+            .map(|(i, _)| (i as u32 % self.width, i as u32 / self.width))
+            .collect()
+    }
+
+    /// The share of the pixels that are exactly `colour`.
+    fn share(&self, colour: [u8; 3]) -> f64 {
+        self.pixels_of(colour).len() as f64 / (self.rgb.len() / 3) as f64
+    }
+
+    /// The mean brightness (0 to 765) of the pixels in the columns `columns`
+    /// and the rows `rows`.
+    fn brightness(&self, columns: std::ops::Range<u32>, rows: std::ops::Range<u32>) -> f64 {
+        let (mut sum, mut count) = (0.0, 0.0);
+        for y in rows {
+            for x in columns.clone() {
+                let at = 3 * (y * self.width + x) as usize;
+                sum += self.rgb[at..at + 3]
+                    .iter()
+                    .map(|&c| f64::from(c))
+                    .sum::<f64>();
+                count += 1.0;
+            }
+        }
+        sum / count
+    }
+}
+
 /// A real PNG picture: the signature, a decodable image of `size` pixels
 /// with more than 10 colours, and more than 5 KB.
-fn assert_png(path: &Path, size: (u32, u32)) {
+fn assert_png(path: &Path, size: (u32, u32)) -> Picture {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     assert!(
         bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
@@ -49,21 +102,77 @@ fn assert_png(path: &Path, size: (u32, u32)) {
     let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
     let info = reader.next_frame(&mut pixels).unwrap();
     assert_eq!((info.width, info.height), size, "{}", path.display());
-    let colours: HashSet<&[u8]> = pixels[..info.buffer_size()].chunks(3).collect();
+    assert_eq!(info.color_type, png::ColorType::Rgb, "{}", path.display());
+    pixels.truncate(info.buffer_size());
+    let colours: HashSet<&[u8]> = pixels.chunks(3).collect();
     assert!(
         colours.len() > 10,
         "{}: {} colours",
         path.display(),
         colours.len()
     );
+    Picture {
+        width: info.width,
+        rgb: pixels,
+    }
 }
 
-/// A real SVG picture holding `text` and drawn shapes.
-fn assert_svg(path: &Path, text: &str) {
+/// A loss-curve picture (900 × 600) whose lines in `colours` fall from left
+/// to right: their pixels in the left part of the plot (x 100 to 300) lie
+/// higher, on average, than in the right part (x 500 to 690, left of the
+/// legend).
+fn assert_falling_curves(picture: &Picture, colours: &[[u8; 3]]) {
+    let pixels: Vec<(u32, u32)> = colours
+        .iter()
+        .flat_map(|&colour| picture.pixels_of(colour))
+        .collect();
+    let mean_y = |columns: std::ops::Range<u32>| {
+        let ys: Vec<f64> = pixels
+            .iter()
+            .filter(|(x, _)| columns.contains(x))
+            .map(|&(_, y)| f64::from(y))
+            .collect();
+        assert!(
+            ys.len() > 20,
+            "only {} curve pixels in {columns:?}",
+            ys.len()
+        );
+        ys.iter().sum::<f64>() / ys.len() as f64
+    };
+    let (left, right) = (mean_y(100..300), mean_y(500..690));
+    assert!(
+        left < right,
+        "the curves do not fall: y {left:.0} then {right:.0}"
+    );
+}
+
+/// A real SVG picture holding `text` and drawn shapes; returns its text.
+fn assert_svg(path: &Path, text: &str) -> String {
     let svg = std::fs::read_to_string(path).unwrap();
     assert!(svg.starts_with("<svg"), "{}", path.display());
     assert!(svg.contains(text), "{} lacks {text:?}", path.display());
     assert!(svg.matches("<polyline").count() + svg.matches("<rect").count() > 5);
+    svg
+}
+
+/// The points of the SVG's `<polyline>`s drawn in `stroke` (`#RRGGBB`) with
+/// `width`.
+fn svg_lines(svg: &str, stroke: &str, width: u32) -> Vec<Vec<(i32, i32)>> {
+    let wanted = format!("stroke=\"{stroke}\" stroke-width=\"{width}\" points=\"");
+    svg.lines()
+        .filter_map(|line| line.split_once(&wanted))
+        .map(|(_, rest)| {
+            rest.split('"')
+                .next()
+                .unwrap()
+                .split_whitespace()
+                .map(|pair| {
+                    let (x, y) = pair.split_once(',').unwrap();
+                    (x.parse().unwrap(), y.parse().unwrap())
+                })
+                .collect()
+        })
+        .collect()
 }
 
 // ------------------------------------------------------------ settings
@@ -311,8 +420,19 @@ fn train_plot_draws_loss_curves_and_the_input_plane() {
     let notes = stderr(&output);
     ok(output);
     assert!(notes.contains("picture written to cls/loss.png"), "{notes}");
-    assert_png(&dir.path().join("cls/loss.png"), (900, 600));
-    assert_png(&dir.path().join("cls/regions.png"), (800, 700));
+    let loss = assert_png(&dir.path().join("cls/loss.png"), (900, 600));
+    assert_falling_curves(&loss, &[BLUE, ORANGE]);
+    // The three classes of the fever data each hold a region of the plane
+    // (normal below about 37.3 °C, fever above about 38.5 °C).
+    let regions = assert_png(&dir.path().join("cls/regions.png"), (800, 700));
+    for light in [LIGHT_BLUE, LIGHT_ORANGE, LIGHT_GREEN] {
+        let share = regions.share(light);
+        assert!(share > 0.05, "{light:?} covers {share:.3} of the regions");
+    }
+    // …with the training rows on top, in their classes' strong colours.
+    for strong in [BLUE, ORANGE, GREEN] {
+        assert!(regions.share(strong) > 0.002, "no {strong:?} points");
+    }
 
     ok(on_fever(
         dir.path(),
@@ -320,8 +440,17 @@ fn train_plot_draws_loss_curves_and_the_input_plane() {
         "temp_2h_c",
         &["--epochs", "5", "--plot", "reg", "--early-stopping"],
     ));
-    assert_png(&dir.path().join("reg/loss.png"), (900, 600));
-    assert_png(&dir.path().join("reg/surface.png"), (800, 700));
+    let loss = assert_png(&dir.path().join("reg/loss.png"), (900, 600));
+    assert_falling_curves(&loss, &[BLUE, ORANGE, GREEN]);
+    // The temperature in 2 hours rises with the temperature now (the x
+    // axis): viridis is brighter on the map's right (x 400 to 640) than on
+    // its left (x 100 to 340).
+    let surface = assert_png(&dir.path().join("reg/surface.png"), (800, 700));
+    let (left, right) = (
+        surface.brightness(100..340, 60..620),
+        surface.brightness(400..640, 60..620),
+    );
+    assert!(right > left + 50.0, "left {left:.0}, right {right:.0}");
 
     ok(on_fever(
         dir.path(),
@@ -329,7 +458,17 @@ fn train_plot_draws_loss_curves_and_the_input_plane() {
         "temp_2h_c",
         &["--epochs", "3", "--plot", "svg", "--plot-format", "svg"],
     ));
-    assert_svg(&dir.path().join("svg/loss.svg"), "Loss curves");
+    let loss = assert_svg(&dir.path().join("svg/loss.svg"), "Loss curves");
+    // One point per epoch on each of the training and test curves, falling.
+    for colour in ["#1F77B4", "#FF7F0E"] {
+        let lines = svg_lines(&loss, colour, 2);
+        assert_eq!(lines.len(), 1, "{colour}: {lines:?}");
+        assert_eq!(lines[0].len(), 3, "{colour}: {lines:?}");
+        assert!(lines[0][2].1 > lines[0][0].1, "{colour} does not fall");
+    }
+    for legend in [">\ntraining cost\n<", ">\ntest cost\n<"] {
+        assert!(loss.contains(legend), "no legend entry {legend:?}");
+    }
     assert_svg(&dir.path().join("svg/surface.svg"), "predicted temp_2h_c");
 }
 
@@ -360,10 +499,15 @@ fn compare_trains_each_variant_and_draws_three_pictures() {
     assert_eq!(rows.len(), 3, "{text}");
     assert!(text.contains("steps"), "{text}");
     for name in ["epochs", "steps", "time"] {
-        assert_png(
+        let picture = assert_png(
             &dir.path().join(format!("cmp/compare_{name}.png")),
             (900, 600),
         );
+        // One line per variant, each in its own colour.
+        for colour in [BLUE, ORANGE, GREEN] {
+            let pixels = picture.pixels_of(colour).len();
+            assert!(pixels > 100, "{name}: {pixels} pixels of {colour:?}");
+        }
     }
     // The same network from the same seed: SGD takes a step per row.
     let json: Value = serde_json::from_str(&ok(on_fever(
@@ -404,7 +548,10 @@ fn landscape_draws_the_cost_around_a_model_with_paths() {
         ],
     ));
     assert!(text.contains("PCA") || text.contains("principal"), "{text}");
-    assert_png(&dir.path().join("landscape.png"), (800, 700));
+    let landscape = assert_png(&dir.path().join("landscape.png"), (800, 700));
+    // The first trajectory (sgd) is drawn over the cost surface.
+    let path = landscape.pixels_of(PATH_RED).len();
+    assert!(path > 50, "{path} pixels of the first path");
     let text = ok(gradlab(
         dir.path(),
         &[
@@ -472,8 +619,13 @@ fn minima_lists_the_minima_and_draws_their_histogram() {
     assert!(text.contains("1 (global candidate)"), "{text}");
     assert!(text.contains("brute force"), "{text}");
     assert!(text.contains("gradient descent"), "{text}");
-    assert_png(&dir.path().join("min/minima.png"), (900, 600));
-    assert_png(&dir.path().join("min/minima_slice.png"), (900, 600));
+    // The histogram of the 6 final costs: its bars fill some of the plot.
+    let minima = assert_png(&dir.path().join("min/minima.png"), (900, 600));
+    let bars = minima.share(BAR);
+    assert!(bars > 0.005, "the bars cover {bars:.4} of the histogram");
+    let slice = assert_png(&dir.path().join("min/minima_slice.png"), (900, 600));
+    let line = slice.pixels_of(BLUE).len();
+    assert!(line > 200, "{line} pixels of the slice's cost line");
     let json: Value = serde_json::from_str(&ok(on_fever(
         dir.path(),
         "minima",

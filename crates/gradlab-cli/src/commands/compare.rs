@@ -13,10 +13,9 @@
 //! take exactly the same steps; the wall-time axis and the times in the table
 //! come from the second.
 
-use crate::figures::{self, PlotArgs};
+use crate::figures::PlotArgs;
 use crate::output::Console;
 use crate::parse;
-use crate::plot::{self, LineChart, Series};
 use crate::progress::EpochBar;
 use crate::report;
 use crate::settings_args::{DataArgs, SettingsArgs};
@@ -34,6 +33,10 @@ use gradlab::train::optimizer::Optimizer;
 use gradlab::train::trainer::{BatchSize, Control, DataSets, EpochRecord, TrainSettings};
 use gradlab::train::training::train;
 use gradlab::Precision;
+use gradlab_plot::labels::{cost_axis, metric_label, target_unit};
+use gradlab_plot::line::{line_chart, LineChart};
+use gradlab_plot::pictures::Pictures;
+use gradlab_plot::series::Series;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -398,7 +401,7 @@ fn target_metric(
         .iter()
         .filter(|o| !o.diverged)
         .map(|o| o.test_metric);
-    let unit = figures::target_unit(&info.target_column);
+    let unit = target_unit(&info.target_column);
     match (task, given) {
         (Task::Regression, Some(t)) => (t, format!("test RMSE ≤ {t} {unit} (--target-metric)")),
         (Task::Classification, Some(t)) => (t, format!("test accuracy ≥ {t} (--target-metric)")),
@@ -464,7 +467,7 @@ fn compare_text(
         report::cost_name(info.architecture.loss),
     );
     let _ = writeln!(text, "target: {target_note}\n");
-    let metric = figures::metric_label(info);
+    let metric = metric_label(info);
     let headings = [
         "optimizer",
         "batch",
@@ -502,11 +505,11 @@ fn compare_text(
                     if o.diverged {
                         "-".to_owned()
                     } else {
-                        figures::seconds(o.seconds)
+                        report::seconds(o.seconds)
                     },
                     o.epoch_to_target
                         .map_or("not reached".to_owned(), |e| e.to_string()),
-                    o.seconds_to_target.map_or("-".to_owned(), figures::seconds),
+                    o.seconds_to_target.map_or("-".to_owned(), report::seconds),
                 ],
             )
         })
@@ -526,7 +529,7 @@ fn compare_text(
                 text,
                 "first to the target: {} after {} (epoch {}, {} steps)",
                 o.name,
-                figures::seconds(seconds),
+                report::seconds(seconds),
                 o.epoch_to_target.unwrap_or(0),
                 report::thousands(
                     o.records
@@ -545,7 +548,7 @@ fn compare_text(
 /// The three pictures: training cost against epochs, gradient steps and
 /// wall time.
 fn draw(
-    pictures: &figures::Pictures,
+    pictures: &Pictures,
     outcomes: &[Outcome],
     info: &ModelInfo,
 ) -> anyhow::Result<Vec<PathBuf>> {
@@ -558,7 +561,7 @@ fn draw(
         }
         name => format!("{name}, lr {}", o.learning_rate),
     };
-    let y_label = figures::cost_axis(info.architecture.loss).replace("cost: ", "training cost: ");
+    let y_label = cost_axis(info.architecture.loss).replace("cost: ", "training cost: ");
     let picture = |name: &str,
                    what: &str,
                    x_label: &str,
@@ -594,7 +597,7 @@ fn draw(
             series,
         };
         let path = pictures.path(&format!("compare_{name}"));
-        plot::line_chart(&chart, &path)?;
+        line_chart(&chart, &path)?;
         Ok(path)
     };
     Ok(vec![

@@ -10,7 +10,6 @@
 //! (loss curves, the prediction surface, the decision regions) into DIR.
 
 use super::methods::{self, Comparison, Plan, WeightChoice};
-use crate::figures::{self, Pictures};
 use crate::output::Console;
 use crate::parse::{self, WeightCount};
 use crate::progress::EpochBar;
@@ -28,6 +27,7 @@ use gradlab::session::FitOutcome;
 use gradlab::settings::FitSettings;
 use gradlab::train::trainer::TrainSettings;
 use gradlab::Precision;
+use gradlab_plot::pictures::{self, Pictures};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -150,7 +150,7 @@ fn train_and_save(
     let fresh = outcome.model.evaluate(&fresh_data)?;
     let path = dir.join(format!("{task}.safetensors"));
     super::save_model(&outcome.model, &path)?;
-    let pictures = figures::fit_pictures(
+    let pictures = pictures::fit_pictures(
         pictures,
         &outcome.history,
         &outcome.model,

@@ -19,10 +19,8 @@
 //! model's scaled units.
 
 use super::compare::{is_adaptive, ADAPTIVE_LEARNING_RATE};
-use crate::figures;
 use crate::output::Console;
 use crate::parse::{self, ParamNames};
-use crate::plot::{self, Grid, HeatMap, Series};
 use crate::report;
 use crate::settings_args::CsvArgs;
 use crate::start;
@@ -41,6 +39,10 @@ use gradlab::train::optimizer::Optimizer;
 use gradlab::train::trainer::{Control, DataSets};
 use gradlab::train::training::train;
 use gradlab::Precision;
+use gradlab_plot::format::Format;
+use gradlab_plot::heat::{heat_map, Grid, HeatMap};
+use gradlab_plot::labels::cost_axis;
+use gradlab_plot::series::Series;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -145,7 +147,7 @@ struct LandscapeJson<'a> {
 
 /// Runs `gradlab landscape`.
 pub fn run(args: LandscapeArgs, console: &Console) -> anyhow::Result<()> {
-    plot::Format::from_path(&args.out)?;
+    Format::from_path(&args.out)?;
     super::check_out_directory(&args.out, "picture")?;
     anyhow::ensure!(
         args.span.is_finite() && args.span > 0.0,
@@ -385,9 +387,9 @@ impl Job<'_> {
                 .collect(),
             marks: marks.clone(),
             dots: Vec::new(),
-            value_label: format!("training {}", figures::cost_axis(info.architecture.loss)),
+            value_label: format!("training {}", cost_axis(info.architecture.loss)),
         };
-        plot::heat_map(&map, &args.out)?;
+        heat_map(&map, &args.out)?;
         let (lowest, at) = lowest(&surface);
         if args.json {
             report::print_json(&LandscapeJson {

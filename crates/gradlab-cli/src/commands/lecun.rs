@@ -5,7 +5,6 @@
 //! from the same seed; the table shows the final cost, the test metric and
 //! the epochs each needed to reach a target metric.
 
-use crate::figures;
 use crate::output::Console;
 use crate::report;
 use crate::settings_args::{DataArgs, SettingsArgs};
@@ -70,7 +69,7 @@ pub fn run(args: LecunArgs, console: &Console) -> anyhow::Result<()> {
         settings.train.seed
     ));
     let unit = match task {
-        Task::Regression => figures::target_unit(&dataset.target_name),
+        Task::Regression => gradlab_plot::labels::target_unit(&dataset.target_name),
         Task::Classification => "",
     };
     let (target, target_note) = match args.target_metric {

@@ -10,10 +10,8 @@
 //! result: on that slice, did gradient descent find the bottom?
 
 use super::brute_force::available_threads;
-use crate::figures;
 use crate::output::Console;
 use crate::parse::{self, ParamNames};
-use crate::plot::{self, Grid, HeatMap, Histogram, LineChart, Series};
 use crate::report;
 use crate::settings_args::{DataArgs, SettingsArgs};
 use clap::Args;
@@ -27,6 +25,12 @@ use gradlab::nn::parameter_ref::ParameterRef;
 use gradlab::prepare::{prepare, Prepared};
 use gradlab::settings::FitSettings;
 use gradlab::Precision;
+use gradlab_plot::heat::{heat_map, Grid, HeatMap};
+use gradlab_plot::histogram::{self, Histogram};
+use gradlab_plot::labels::cost_axis;
+use gradlab_plot::line::{line_chart, LineChart};
+use gradlab_plot::pictures::Pictures;
+use gradlab_plot::series::Series;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -137,7 +141,7 @@ pub fn run(args: MinimaArgs, console: &Console) -> anyhow::Result<()> {
         );
     }
     let pictures = match &args.plot {
-        Some(dir) => Some(figures::Pictures::new(dir, &args.plot_format, false)?),
+        Some(dir) => Some(Pictures::new(dir, &args.plot_format, false)?),
         None => None,
     };
     let (table, dataset) = args.data.load(console)?;
@@ -160,7 +164,7 @@ fn run_in<T: Float>(
     args: &MinimaArgs,
     settings: &FitSettings,
     dataset: &Dataset,
-    pictures: Option<&figures::Pictures>,
+    pictures: Option<&Pictures>,
     console: &Console,
 ) -> anyhow::Result<()> {
     let split = train_test_split(dataset, settings.test_fraction, settings.train.seed)?;
@@ -286,7 +290,7 @@ fn brute_force_slice<T: Float>(
 
 /// The histogram of final costs with the minima marked.
 fn histogram<T: Float>(
-    pictures: &figures::Pictures,
+    pictures: &Pictures,
     found: &Restarts,
     prepared: &Prepared<T>,
 ) -> anyhow::Result<PathBuf> {
@@ -310,21 +314,21 @@ fn histogram<T: Float>(
         ),
         x_label: format!(
             "final training {}",
-            figures::cost_axis(prepared.info.architecture.loss)
+            cost_axis(prepared.info.architecture.loss)
         ),
         values,
         bins,
         marks,
     };
     let path = pictures.path("minima");
-    plot::histogram(&chart, &path)?;
+    histogram::histogram(&chart, &path)?;
     Ok(path)
 }
 
 /// The cost over the slice: a curve (one weight) or a heat map (two), with
 /// the gradient result and the brute-force optimum marked.
 fn slice_picture<T: Float>(
-    pictures: &figures::Pictures,
+    pictures: &Pictures,
     slice: &SliceResult,
     prepared: &Prepared<T>,
 ) -> anyhow::Result<PathBuf> {
@@ -335,7 +339,7 @@ fn slice_picture<T: Float>(
         .ok_or_else(|| anyhow::anyhow!("the brute force kept no costs"))?;
     let n = slice.axis.points() as usize;
     let values: Vec<f64> = (0..n as u64).map(|i| slice.axis.value(i)).collect();
-    let cost_label = figures::cost_axis(prepared.info.architecture.loss);
+    let cost_label = cost_axis(prepared.info.architecture.loss);
     if slice.weights.len() == 1 {
         let (lo, hi) = costs
             .iter()
@@ -378,7 +382,7 @@ fn slice_picture<T: Float>(
             log_y: false,
             series,
         };
-        plot::line_chart(&chart, &path)?;
+        line_chart(&chart, &path)?;
     } else {
         // Grid order: the first weight varies slowest; the picture puts it on x.
         let transposed: Vec<f64> = (0..n)
@@ -412,7 +416,7 @@ fn slice_picture<T: Float>(
             dots: Vec::new(),
             value_label: format!("training {cost_label}"),
         };
-        plot::heat_map(&map, &path)?;
+        heat_map(&map, &path)?;
     }
     Ok(path)
 }

@@ -14,7 +14,7 @@
 //!   Ctrl-C ends the program at once (exit 130): files are replaced
 //!   atomically, so an existing one is left as it was.
 
-use crate::figures::{self, PlotArgs};
+use crate::figures::PlotArgs;
 use crate::history_file;
 use crate::output::{Console, Interrupted, EXIT_INTERRUPTED};
 use crate::parse;
@@ -115,7 +115,7 @@ pub fn run(args: TrainArgs, console: &Console) -> anyhow::Result<()> {
         console.note("no pictures: training was stopped before its first epoch ended");
     }
     if let Some(pictures) = pictures.as_ref().filter(|_| !no_epoch_finished) {
-        written = figures::fit_pictures(
+        written = gradlab_plot::pictures::fit_pictures(
             pictures,
             &outcome.history,
             &outcome.model,

@@ -5,16 +5,16 @@
 //! An [`Axis`] is itself the plotters coordinate, so that plotters draws its
 //! grid lines at the ticks chosen here.
 
-use anyhow::{bail, Result};
+use crate::error::{invalid_data, Result};
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use std::ops::Range;
 
 /// The number of ticks a linear axis aims at.
-pub(super) const TICKS: usize = 7;
+pub(crate) const TICKS: usize = 7;
 
 /// One axis: its range, its labelled ticks, its minor grid lines.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) struct Axis {
+pub(crate) struct Axis {
     pub lo: f64,
     pub hi: f64,
     pub ticks: Vec<f64>,
@@ -180,7 +180,7 @@ impl Ranged for Axis {
 }
 
 /// The smallest and largest of `values`, if there is any.
-pub(super) fn span(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
+pub(crate) fn span(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
     values.into_iter().fold(None, |span, value| match span {
         None => Some((value, value)),
         Some((lo, hi)) => Some((lo.min(value), hi.max(value))),
@@ -189,7 +189,7 @@ pub(super) fn span(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> 
 
 /// `lo..hi` widened by `fraction` of its width on each side, and made wide
 /// enough to draw when `lo` and `hi` are (nearly) the same.
-pub(super) fn padded(lo: f64, hi: f64, fraction: f64) -> (f64, f64) {
+pub(crate) fn padded(lo: f64, hi: f64, fraction: f64) -> (f64, f64) {
     let largest = lo.abs().max(hi.abs());
     if hi - lo <= 1e-9 * largest || hi - lo <= f64::MIN_POSITIVE {
         let half = if largest == 0.0 { 1.0 } else { 0.1 * largest };
@@ -201,18 +201,18 @@ pub(super) fn padded(lo: f64, hi: f64, fraction: f64) -> (f64, f64) {
 
 /// Checks the positions of a grid along one axis: at least 2, finite, strictly
 /// ascending.
-pub(super) fn check_grid_axis(name: &str, positions: &[f64]) -> Result<()> {
+pub(crate) fn check_grid_axis(name: &str, positions: &[f64]) -> Result<()> {
     if positions.len() < 2 {
-        bail!(
+        invalid_data!(
             "the grid needs at least 2 {name} positions, not {}",
             positions.len()
         );
     }
     if let Some(bad) = positions.iter().position(|p| !p.is_finite()) {
-        bail!("the grid's {name} position {bad} is {}", positions[bad]);
+        invalid_data!("the grid's {name} position {bad} is {}", positions[bad]);
     }
     if let Some(bad) = positions.windows(2).position(|pair| pair[0] >= pair[1]) {
-        bail!(
+        invalid_data!(
             "the grid's {name} positions must ascend, but position {} is {} and the next is {}",
             bad,
             positions[bad],
@@ -224,7 +224,7 @@ pub(super) fn check_grid_axis(name: &str, positions: &[f64]) -> Result<()> {
 
 /// The edges of the cells centred on `positions` (at least 2, ascending):
 /// halfway between neighbours, and half a step beyond the first and last.
-pub(super) fn cell_edges(positions: &[f64]) -> Vec<f64> {
+pub(crate) fn cell_edges(positions: &[f64]) -> Vec<f64> {
     let n = positions.len();
     let mut edges = Vec::with_capacity(n + 1);
     edges.push(positions[0] - (positions[1] - positions[0]) / 2.0);
@@ -280,7 +280,7 @@ fn fixed(value: f64, decimals: usize) -> String {
 
 /// `value` with `digits` significant digits, in scientific notation outside
 /// 0.001..100000, without trailing zeros: "0.25", "1e-5", "1.5e6".
-pub(super) fn significant(value: f64, digits: usize) -> String {
+pub(crate) fn significant(value: f64, digits: usize) -> String {
     let digits = digits.max(1);
     let magnitude = value.abs();
     if value == 0.0 || !value.is_finite() {

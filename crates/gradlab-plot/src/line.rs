@@ -1,18 +1,51 @@
 //! Line charts, e.g. train and test loss per epoch, optionally on a log scale.
 
-use super::axis::{padded, span, Axis, TICKS};
-use super::canvas::{self, drawing_error, Picture};
-use super::{palette, LineChart};
-use anyhow::{bail, Result};
+use crate::axis::{padded, span, Axis, TICKS};
+use crate::canvas::{self, drawing_error, Picture};
+use crate::error::{invalid_data, Result};
+use crate::format::Format;
+use crate::palette;
+use crate::series::Series;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use std::path::Path;
+
+/// Lines over a shared x axis, e.g. train and test loss per epoch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineChart {
+    /// The title above the picture.
+    pub title: String,
+    /// What the x axis shows.
+    pub x_label: String,
+    /// What the y axis shows.
+    pub y_label: String,
+    /// A logarithmic x axis, e.g. for gradient steps or seconds that differ by
+    /// orders of magnitude between series. Points with `x <= 0` are skipped.
+    pub log_x: bool,
+    /// A logarithmic y axis. Points with `y <= 0` cannot be shown on it and are
+    /// skipped (like non-finite points); it is an error only if no point is left.
+    pub log_y: bool,
+    /// The lines, each in its own colour and listed in the legend.
+    pub series: Vec<Series>,
+}
+
+/// Draws `chart` as a PNG or SVG file (see the crate doc).
+///
+/// Non-finite points, and with `log_y` points with `y <= 0`, are skipped; a
+/// series left without points gets "(no points)" after its legend label. It is
+/// an error if no series has a point left.
+pub fn line_chart(chart: &LineChart, path: &Path) -> Result<()> {
+    let format = Format::from_path(path)?;
+    let picture = prepare(chart)?;
+    canvas::save(&picture, format, path)
+}
 
 /// Series with this many points or fewer get a marker on each point.
 const MARKED_POINTS: usize = 25;
 
 /// A line chart with its data cleaned and its axes chosen.
 #[derive(Debug)]
-pub(super) struct Prepared<'a> {
+pub(crate) struct Prepared<'a> {
     chart: &'a LineChart,
     /// Per series: its points, with y as `log10(y)` on a log axis.
     lines: Vec<Vec<(f64, f64)>>,
@@ -20,10 +53,10 @@ pub(super) struct Prepared<'a> {
     y: Axis,
 }
 
-/// Checks `chart` and keeps the points that can be drawn (see [`super::line_chart`]).
-pub(super) fn prepare(chart: &LineChart) -> Result<Prepared<'_>> {
+/// Checks `chart` and keeps the points that can be drawn (see [`line_chart`]).
+pub(crate) fn prepare(chart: &LineChart) -> Result<Prepared<'_>> {
     if chart.series.is_empty() {
-        bail!("the line chart {:?} has no series to draw", chart.title);
+        invalid_data!("the line chart {:?} has no series to draw", chart.title);
     }
     let total: usize = chart.series.iter().map(|series| series.points.len()).sum();
     let lines: Vec<Vec<(f64, f64)>> = chart
@@ -51,14 +84,14 @@ pub(super) fn prepare(chart: &LineChart) -> Result<Prepared<'_>> {
     let kept: usize = lines.iter().map(Vec::len).sum();
     if kept == 0 {
         if total == 0 {
-            bail!("the line chart {:?} has no points to draw", chart.title);
+            invalid_data!("the line chart {:?} has no points to draw", chart.title);
         }
         let unusable = if chart.log_y || chart.log_x {
             "non-finite or not positive (a log axis shows only values > 0)"
         } else {
             "non-finite"
         };
-        bail!(
+        invalid_data!(
             "the line chart {:?} has nothing to draw: all {total} points are {unusable}",
             chart.title
         );
@@ -166,8 +199,8 @@ impl Picture for Prepared<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{line_chart, Series};
     use super::*;
+    use crate::check::{self, Image, Svg};
 
     fn loss_curves(log_y: bool) -> LineChart {
         let curve = |scale: f64, floor: f64| Series {
@@ -205,17 +238,89 @@ mod tests {
     fn loss_curves_are_drawn_as_png_and_svg() {
         let dir = tempfile::tempdir().unwrap();
         let chart = loss_curves(false);
-        canvas::check::both_formats(dir.path(), "line_chart", &chart.title, (900, 600), |path| {
-            line_chart(&chart, path)
-        });
+        let (image, svg) =
+            check::both_formats(dir.path(), "line_chart", &chart.title, (900, 600), |path| {
+                line_chart(&chart, path)
+            });
+        descending_curves_are_drawn(&image, &svg, &chart, 101);
         let chart = loss_curves(true);
-        canvas::check::both_formats(
+        let (image, svg) = check::both_formats(
             dir.path(),
             "line_chart_log",
             &chart.title,
             (900, 600),
             |path| line_chart(&chart, path),
         );
+        descending_curves_are_drawn(&image, &svg, &chart, 101);
+    }
+
+    /// Checks a picture of `chart`, whose series all descend: in the SVG each
+    /// series is one line of `points` points, left to right and ending lower
+    /// than it starts, with its label in the legend; in the PNG the series'
+    /// colour lies on that line (or on its legend swatch), lower on the right
+    /// than on the left.
+    fn descending_curves_are_drawn(image: &Image, svg: &Svg, chart: &LineChart, points: usize) {
+        let texts = svg.texts();
+        for label in [&chart.x_label, &chart.y_label] {
+            let found = texts.iter().any(|text| text.starts_with(label.as_str()));
+            assert!(found, "{label:?} missing from {texts:?}");
+        }
+        for (index, series) in chart.series.iter().enumerate() {
+            let colour = palette::strong(index);
+            assert!(
+                texts.contains(&series.label),
+                "no legend entry {:?}",
+                series.label
+            );
+            let lines = svg.polylines(colour, 2);
+            assert_eq!(lines.len(), 1, "series {index}: {lines:?}");
+            let line = &lines[0];
+            assert_eq!(line.len(), points, "series {index}");
+            assert!(line.windows(2).all(|pair| pair[0].0 < pair[1].0));
+            assert!(
+                line[points - 1].1 > line[0].1,
+                "series {index} does not descend"
+            );
+            let swatch = &svg.polylines(colour, 3)[0];
+            let (left, right) = (line[0].0, line[points - 1].0);
+            let (top, bottom) = line.iter().fold((i32::MAX, i32::MIN), |(lo, hi), p| {
+                (lo.min(p.1), hi.max(p.1))
+            });
+            let near_line = |(x, y): (i32, i32)| {
+                x >= left - 2 && x <= right + 2 && y >= top - 2 && y <= bottom + 2
+            };
+            let near_swatch = |(x, y): (i32, i32)| {
+                x >= swatch[0].0 - 2 && x <= swatch[1].0 + 2 && (y - swatch[0].1).abs() <= 2
+            };
+            let pixels: Vec<(i32, i32)> = image
+                .pixels_of(colour)
+                .into_iter()
+                .map(|(x, y)| (x as i32, y as i32))
+                .filter(|&p| !near_swatch(p))
+                .collect();
+            assert!(
+                pixels.len() > 200,
+                "series {index}: {} pixels",
+                pixels.len()
+            );
+            assert!(
+                pixels.iter().all(|&p| near_line(p)),
+                "series {index} off its line"
+            );
+            let quarter = (right - left) / 4;
+            let mean_y = |from: i32, to: i32| {
+                check::mean(
+                    pixels
+                        .iter()
+                        .filter(|p| p.0 >= from && p.0 < to)
+                        .map(|p| f64::from(p.1)),
+                )
+            };
+            assert!(
+                mean_y(left, left + quarter) < mean_y(right - quarter, right + 3),
+                "series {index}: the PNG's line does not descend"
+            );
+        }
     }
 
     #[test]
@@ -246,13 +351,14 @@ mod tests {
         assert_eq!(prepared.lines[0].len(), 100);
         assert_eq!(prepared.lines[0][0].0, 0.0); // log10(1)
         let dir = tempfile::tempdir().unwrap();
-        canvas::check::both_formats(
+        let (image, svg) = check::both_formats(
             dir.path(),
             "line_chart_log_x",
             &chart.title,
             (900, 600),
             |path| line_chart(&chart, path),
         );
+        descending_curves_are_drawn(&image, &svg, &chart, 100);
     }
 
     #[test]

@@ -28,25 +28,25 @@ const ON_VIRIDIS: [RGBColor; 6] = [
 ];
 
 /// The colour of cells with no value (non-finite) on a heat map.
-pub(super) const NO_VALUE: RGBColor = RGBColor(170, 170, 170);
+pub(crate) const NO_VALUE: RGBColor = RGBColor(170, 170, 170);
 
 /// The `index`-th strong colour (they repeat after 10).
-pub(super) fn strong(index: usize) -> RGBColor {
+pub(crate) fn strong(index: usize) -> RGBColor {
     STRONG[index % STRONG.len()]
 }
 
 /// A light version of the `index`-th strong colour, for a region's background.
-pub(super) fn light(index: usize) -> RGBColor {
+pub(crate) fn light(index: usize) -> RGBColor {
     mix_with_white(strong(index), 0.72)
 }
 
 /// The `index`-th colour for a line drawn over a viridis heat map.
-pub(super) fn on_viridis(index: usize) -> RGBColor {
+pub(crate) fn on_viridis(index: usize) -> RGBColor {
     ON_VIRIDIS[index % ON_VIRIDIS.len()]
 }
 
 /// The viridis colour of `t` in `0..=1` (clamped; NaN counts as 0).
-pub(super) fn viridis(t: f64) -> RGBColor {
+pub(crate) fn viridis(t: f64) -> RGBColor {
     let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) };
     ViridisRGB::get_color(t)
 }

@@ -21,7 +21,7 @@ use plotters_backend::{
 use std::sync::OnceLock;
 
 /// DejaVu Sans (see `assets/DejaVuSans-LICENSE.txt`).
-pub(super) static FONT_BYTES: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+pub(crate) static FONT_BYTES: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
 
 /// The em size of a text style of `size`, as the SVG backend writes it.
 const EM_PER_SIZE: f64 = 1.0 / 1.24;
@@ -33,7 +33,7 @@ const ASCENT: f64 = 0.76;
 const HALF_EX: f64 = 0.273;
 
 /// The bundled font, parsed once.
-pub(super) fn font() -> Option<&'static FontRef<'static>> {
+pub(crate) fn font() -> Option<&'static FontRef<'static>> {
     static FONT: OnceLock<Option<FontRef<'static>>> = OnceLock::new();
     FONT.get_or_init(|| FontRef::try_from_slice(FONT_BYTES).ok())
         .as_ref()
@@ -41,7 +41,7 @@ pub(super) fn font() -> Option<&'static FontRef<'static>> {
 
 /// A backend that measures text with the bundled font and, when `raster`,
 /// draws it too.
-pub(super) struct Lettered<B> {
+pub(crate) struct Lettered<B> {
     pub inner: B,
     pub raster: bool,
 }

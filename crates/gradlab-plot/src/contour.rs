@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 /// A field sampled on a grid: `values[iy * x.len() + ix]` at `(x[ix], y[iy])`.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Field<'a> {
+pub(crate) struct Field<'a> {
     pub x: &'a [f64],
     pub y: &'a [f64],
     pub values: &'a [f64],
@@ -39,14 +39,14 @@ enum Side {
 }
 
 /// `count` levels evenly spaced strictly inside `lo..hi`.
-pub(super) fn levels(lo: f64, hi: f64, count: usize) -> Vec<f64> {
+pub(crate) fn levels(lo: f64, hi: f64, count: usize) -> Vec<f64> {
     let step = (hi - lo) / (count + 1) as f64;
     (1..=count).map(|k| lo + k as f64 * step).collect()
 }
 
 /// The contour lines of `field` at `level`, as polylines of `(x, y)` points;
 /// a closed ring ends with its first point.
-pub(super) fn contour_lines(field: Field<'_>, level: f64) -> Vec<Vec<(f64, f64)>> {
+pub(crate) fn contour_lines(field: Field<'_>, level: f64) -> Vec<Vec<(f64, f64)>> {
     let segments = cell_segments(field, level);
     join_segments(&segments)
         .into_iter()

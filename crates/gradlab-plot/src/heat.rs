@@ -2,13 +2,65 @@
 //! bar, contour lines, trajectories and labelled points on top. Used for loss
 //! landscapes and for the prediction surface of a 2-input regression.
 
-use super::axis::{cell_edges, check_grid_axis, padded, span, Axis, TICKS};
-use super::canvas::{self, drawing_error, Picture};
-use super::contour::{self, Field};
-use super::{palette, HeatMap};
-use anyhow::{bail, Result};
+use crate::axis::{cell_edges, check_grid_axis, padded, span, Axis, TICKS};
+use crate::canvas::{self, drawing_error, Picture};
+use crate::contour::{self, Field};
+use crate::error::{invalid_data, Result};
+use crate::format::Format;
+use crate::palette;
+use crate::series::Series;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use std::path::Path;
+
+/// Values sampled on a rectangular grid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grid {
+    /// `nx` strictly ascending x positions.
+    pub x: Vec<f64>,
+    /// `ny` strictly ascending y positions.
+    pub y: Vec<f64>,
+    /// `ny × nx` values, row-major: `values[iy * nx + ix]` is at `(x[ix], y[iy])`.
+    pub values: Vec<f64>,
+}
+
+/// A function of two variables as colours, e.g. a loss landscape over two
+/// weights, with contour lines, optimizer trajectories and labelled points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeatMap {
+    /// The title above the picture.
+    pub title: String,
+    /// What the x axis shows.
+    pub x_label: String,
+    /// What the y axis shows.
+    pub y_label: String,
+    /// At least 2 × 2 points. Non-finite values are drawn grey.
+    pub grid: Grid,
+    /// Colours (and contour levels) on a log scale. Values `<= 0` then get the
+    /// colour of the smallest positive value; it is an error if there is none.
+    pub log_color: bool,
+    /// The number of contour levels, evenly spaced in colour; 0 = none.
+    pub contours: usize,
+    /// Trajectories drawn on top, each with a start marker (hollow circle) and
+    /// an end marker (filled circle). Clipped to the grid's rectangle.
+    pub paths: Vec<Series>,
+    /// Labelled points, e.g. `("minimum", w1, w2)`.
+    pub marks: Vec<(String, f64, f64)>,
+    /// Small unlabelled dots, e.g. the training rows under a prediction surface.
+    pub dots: Vec<(f64, f64)>,
+    /// What the colours mean, written along the colour bar (e.g. "cost");
+    /// empty for none.
+    pub value_label: String,
+}
+
+/// Draws `map` as a PNG or SVG file (see the crate doc): a viridis colour
+/// scale with a colour bar, contour lines found by marching squares, and the
+/// trajectories and marks on top.
+pub fn heat_map(map: &HeatMap, path: &Path) -> Result<()> {
+    let format = Format::from_path(path)?;
+    let picture = prepare(map)?;
+    canvas::save(&picture, format, path)
+}
 
 /// More trajectories than this share one legend entry.
 const LABELLED_PATHS: usize = 8;
@@ -30,7 +82,7 @@ struct Bounds {
 
 /// A heat map with its data checked and its colours chosen.
 #[derive(Debug)]
-pub(super) struct Prepared<'a> {
+pub(crate) struct Prepared<'a> {
     map: &'a HeatMap,
     /// The values as coloured: `log10` with `log_color`; NaN for no value.
     colour_values: Vec<f64>,
@@ -48,14 +100,14 @@ pub(super) struct Prepared<'a> {
     paths: Vec<Vec<(f64, f64)>>,
 }
 
-/// Checks `map` and chooses its colours (see [`super::heat_map`]).
-pub(super) fn prepare(map: &HeatMap) -> Result<Prepared<'_>> {
+/// Checks `map` and chooses its colours (see [`heat_map`]).
+pub(crate) fn prepare(map: &HeatMap) -> Result<Prepared<'_>> {
     let grid = &map.grid;
     check_grid_axis("x", &grid.x)?;
     check_grid_axis("y", &grid.y)?;
     let expected = grid.x.len() * grid.y.len();
     if grid.values.len() != expected {
-        bail!(
+        invalid_data!(
             "the heat map grid has {} values, but {} x by {} y positions need {expected}",
             grid.values.len(),
             grid.x.len(),
@@ -63,7 +115,7 @@ pub(super) fn prepare(map: &HeatMap) -> Result<Prepared<'_>> {
         );
     }
     if map.contours > MAX_CONTOURS {
-        bail!(
+        invalid_data!(
             "a heat map can have at most {MAX_CONTOURS} contour levels, not {}",
             map.contours
         );
@@ -120,9 +172,9 @@ fn colour_values(values: &[f64], log_color: bool) -> Result<Vec<f64>> {
     let finite = values.iter().filter(|v| v.is_finite()).count();
     if finite == 0 {
         if values.is_empty() {
-            bail!("the heat map has no values");
+            invalid_data!("the heat map has no values");
         }
-        bail!(
+        invalid_data!(
             "the heat map has nothing to draw: all {} values are non-finite",
             values.len()
         );
@@ -139,7 +191,7 @@ fn colour_values(values: &[f64], log_color: bool) -> Result<Vec<f64>> {
         .filter(|v| v.is_finite() && *v > 0.0)
         .reduce(f64::min)
     else {
-        bail!("the heat map cannot use a log colour scale: no value is above 0");
+        invalid_data!("the heat map cannot use a log colour scale: no value is above 0");
     };
     Ok(values
         .iter()
@@ -564,8 +616,8 @@ fn clip_segment(p: (f64, f64), q: (f64, f64), bounds: Bounds) -> Option<(f64, f6
 
 #[cfg(test)]
 mod tests {
-    use super::super::{heat_map, Grid, Series};
     use super::*;
+    use crate::check::{self, Image, Svg};
 
     /// A loss landscape with a global minimum at (1, -0.5) and a local one at (-1.2, 1).
     fn landscape() -> HeatMap {
@@ -626,9 +678,73 @@ mod tests {
     fn a_landscape_is_drawn_as_png_and_svg() {
         let dir = tempfile::tempdir().unwrap();
         let map = landscape();
-        canvas::check::both_formats(dir.path(), "heat_map", &map.title, (800, 700), |path| {
-            heat_map(&map, path)
-        });
+        let (image, svg) =
+            check::both_formats(dir.path(), "heat_map", &map.title, (800, 700), |path| {
+                heat_map(&map, path)
+            });
+        let texts = svg.texts();
+        for text in [
+            "seed 1",
+            "seed 2",
+            "seed 3 (lr too big)",
+            "global minimum",
+            "cost",
+        ] {
+            assert!(texts.iter().any(|t| t == text), "{text:?} missing");
+        }
+        for index in 0..map.paths.len() {
+            let lines = svg.polylines(palette::on_viridis(index), 2);
+            assert!(!lines.is_empty(), "path {index} is not drawn");
+        }
+        let cells = png_agrees_with_svg(&image, &svg);
+        // The darkest cell (viridis runs from dark to light) is where the
+        // landscape is lowest: under the mark of the global minimum, the
+        // centre of the white cross.
+        let brightness = |c: RGBColor| u32::from(c.0) + u32::from(c.1) + u32::from(c.2);
+        let darkest = cells.iter().min_by_key(|(_, c)| brightness(*c)).unwrap().0;
+        let cross = &svg.polylines(WHITE, 2)[0];
+        let centre = ((cross[0].0 + cross[1].0) / 2, (cross[0].1 + cross[1].1) / 2);
+        let distance = (darkest.0 + darkest.2 / 2 - centre.0).abs()
+            + (darkest.1 + darkest.3 / 2 - centre.1).abs();
+        assert!(
+            distance < 25,
+            "darkest cell {darkest:?}, minimum at {centre:?}"
+        );
+        // No value is missing: no grey cells (a few pixels of smoothed text
+        // happen to have the grey's colour).
+        let grey = image.count(palette::NO_VALUE);
+        assert!(grey < 100, "{grey} grey pixels");
+    }
+
+    /// Checks that the PNG shows the SVG's colours where the SVG puts them:
+    /// at the centre of most filled rectangles (contour lines, paths and
+    /// marks cover the rest: about a fifth of the landscape's small cells). Returns the rectangles of the map's
+    /// cells, which are drawn before the colour bar's (the bar's all share
+    /// the last one's left edge).
+    fn png_agrees_with_svg(image: &Image, svg: &Svg) -> Vec<((i32, i32, i32, i32), RGBColor)> {
+        let rects: Vec<_> = svg
+            .filled_rects()
+            .into_iter()
+            .filter(|((_, _, width, height), colour)| {
+                *width >= 3 && *height >= 3 && *colour != WHITE
+            })
+            .collect();
+        let agree = rects
+            .iter()
+            .filter(|((x, y, width, height), colour)| {
+                image.pixel(x + width / 2, y + height / 2) == *colour
+            })
+            .count();
+        assert!(
+            agree * 4 >= rects.len() * 3,
+            "{agree} of {} agree",
+            rects.len()
+        );
+        let bar_left = rects.last().unwrap().0 .0;
+        rects
+            .into_iter()
+            .filter(|((x, ..), _)| *x != bar_left)
+            .collect()
     }
 
     #[test]
@@ -659,9 +775,27 @@ mod tests {
                 .collect(),
             value_label: "predicted temperature (°C)".to_string(),
         };
-        canvas::check::both_formats(dir.path(), "surface", &map.title, (800, 700), |path| {
-            heat_map(&map, path)
-        });
+        let (image, svg) =
+            check::both_formats(dir.path(), "surface", &map.title, (800, 700), |path| {
+                heat_map(&map, path)
+            });
+        let texts = svg.texts();
+        for text in [&map.x_label, &map.y_label, &map.value_label] {
+            assert!(texts.contains(text), "{text:?} missing");
+        }
+        // Linear colours over a surface that rises with the temperature now:
+        // the map's right half is brighter than its left half.
+        let cells = png_agrees_with_svg(&image, &svg);
+        let middle = check::mean(cells.iter().map(|((x, _, w, _), _)| f64::from(x + w / 2)));
+        let brightness = |right: bool| {
+            check::mean(
+                cells
+                    .iter()
+                    .filter(|((x, _, w, _), _)| (f64::from(x + w / 2) > middle) == right)
+                    .map(|(_, c)| f64::from(c.0) + f64::from(c.1) + f64::from(c.2)),
+            )
+        };
+        assert!(brightness(true) > brightness(false) + 50.0);
     }
 
     #[test]
@@ -740,13 +874,17 @@ mod tests {
             });
         }
         map.title = "Partly diverged, many restarts".to_string();
-        canvas::check::both_formats(
+        let (image, _) = check::both_formats(
             dir.path(),
             "heat_map_missing",
             &map.title,
             (800, 700),
             |path| heat_map(&map, path),
         );
+        // 500 of the 81 × 65 cells have no value: grey, about 9 % of the map
+        // (its 600 × 500 or so pixels).
+        let grey = image.count(palette::NO_VALUE);
+        assert!((15_000..40_000).contains(&grey), "{grey} grey pixels");
     }
 
     #[test]

@@ -2,13 +2,45 @@
 //! grid in light colours, the borders between classes, and the training points
 //! in strong colours with one marker shape per class.
 
-use super::axis::{cell_edges, check_grid_axis, padded, span, Axis, TICKS};
-use super::canvas::{self, drawing_error, Picture};
-use super::contour::{self, Field};
-use super::{palette, ClassRegions};
-use anyhow::{bail, Result};
+use crate::axis::{cell_edges, check_grid_axis, padded, span, Axis, TICKS};
+use crate::canvas::{self, drawing_error, Picture};
+use crate::contour::{self, Field};
+use crate::error::{invalid_data, Result};
+use crate::format::Format;
+use crate::palette;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use std::path::Path;
+
+/// The decision regions of a classifier with two inputs, and its training points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassRegions {
+    /// The title above the picture.
+    pub title: String,
+    /// What the x axis shows.
+    pub x_label: String,
+    /// What the y axis shows.
+    pub y_label: String,
+    /// The class names; class `k` is `labels[k]`.
+    pub labels: Vec<String>,
+    /// `nx >= 2` strictly ascending x positions.
+    pub grid_x: Vec<f64>,
+    /// `ny >= 2` strictly ascending y positions.
+    pub grid_y: Vec<f64>,
+    /// `ny × nx` predicted classes, row-major: `grid_class[iy * nx + ix]`.
+    pub grid_class: Vec<usize>,
+    /// Training points `(x, y, true class)`.
+    pub points: Vec<(f64, f64, usize)>,
+}
+
+/// Draws `r` as a PNG or SVG file (see the crate doc): the regions in light
+/// class colours with their borders, the points in strong colours (and one
+/// marker shape per class), and a legend.
+pub fn class_regions(r: &ClassRegions, path: &Path) -> Result<()> {
+    let format = Format::from_path(path)?;
+    let picture = prepare(r)?;
+    canvas::save(&picture, format, path)
+}
 
 /// The marker of `class` at `at`: its shape filled with the class's strong
 /// colour, with a dark rim.
@@ -31,7 +63,7 @@ const BORDER: RGBColor = RGBColor(60, 60, 60);
 
 /// Class regions with their data checked.
 #[derive(Debug)]
-pub(super) struct Prepared<'a> {
+pub(crate) struct Prepared<'a> {
     regions: &'a ClassRegions,
     x_edges: Vec<f64>,
     y_edges: Vec<f64>,
@@ -41,16 +73,16 @@ pub(super) struct Prepared<'a> {
     y: Axis,
 }
 
-/// Checks `r` (see [`super::class_regions`]).
-pub(super) fn prepare(r: &ClassRegions) -> Result<Prepared<'_>> {
+/// Checks `r` (see [`class_regions`]).
+pub(crate) fn prepare(r: &ClassRegions) -> Result<Prepared<'_>> {
     if r.labels.is_empty() {
-        bail!("the class regions {:?} have no class labels", r.title);
+        invalid_data!("the class regions {:?} have no class labels", r.title);
     }
     check_grid_axis("x", &r.grid_x)?;
     check_grid_axis("y", &r.grid_y)?;
     let expected = r.grid_x.len() * r.grid_y.len();
     if r.grid_class.len() != expected {
-        bail!(
+        invalid_data!(
             "the class grid has {} cells, but {} x by {} y positions need {expected}",
             r.grid_class.len(),
             r.grid_x.len(),
@@ -59,13 +91,13 @@ pub(super) fn prepare(r: &ClassRegions) -> Result<Prepared<'_>> {
     }
     let classes = r.labels.len();
     if let Some(bad) = r.grid_class.iter().position(|&class| class >= classes) {
-        bail!(
+        invalid_data!(
             "grid cell {bad} has class {}, but there are only {classes} class labels",
             r.grid_class[bad]
         );
     }
     if let Some(bad) = r.points.iter().position(|point| point.2 >= classes) {
-        bail!(
+        invalid_data!(
             "training point {bad} has class {}, but there are only {classes} class labels",
             r.points[bad].2
         );
@@ -245,8 +277,8 @@ fn marker_shape(class: usize, size: i32) -> Vec<(i32, i32)> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::class_regions;
     use super::*;
+    use crate::check;
 
     /// The fever example: normal / elevated / fever two hours later, from the
     /// temperature now and the dose.
@@ -297,9 +329,32 @@ mod tests {
     fn regions_are_drawn_as_png_and_svg() {
         let dir = tempfile::tempdir().unwrap();
         let r = fever_regions();
-        canvas::check::both_formats(dir.path(), "class_regions", &r.title, (800, 700), |path| {
-            class_regions(&r, path)
-        });
+        let (image, svg) =
+            check::both_formats(dir.path(), "class_regions", &r.title, (800, 700), |path| {
+                class_regions(&r, path)
+            });
+        let texts = svg.texts();
+        let cells = r.grid_class.len() as f64;
+        let painted: Vec<usize> = (0..r.labels.len())
+            .map(|class| image.count(palette::light(class)))
+            .collect();
+        let total = painted.iter().sum::<usize>() as f64;
+        for (class, label) in r.labels.iter().enumerate() {
+            assert!(texts.contains(label), "no legend entry {label:?}");
+            // Each region's light colour covers the share of the plot that
+            // its class has of the grid (the borders and points drawn on
+            // top take a little of each).
+            let expected = r.grid_class.iter().filter(|&&c| c == class).count() as f64 / cells;
+            let share = painted[class] as f64 / total;
+            assert!(
+                (share - expected).abs() < 0.02,
+                "class {class}: {share:.3} of the regions' pixels, {expected:.3} of the grid"
+            );
+            // One marker per training point of the class, and one in the legend.
+            let points = r.points.iter().filter(|p| p.2 == class).count();
+            let markers = svg.polygons(palette::strong(class)).len();
+            assert_eq!(markers, points + 1, "class {class}");
+        }
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! Rendering a picture in memory (PNG buffer or SVG string) and writing it
 //! atomically; the title, text styles and legend placement every picture shares.
 
-use super::axis::Axis;
-use super::text::{self, Lettered};
-use super::Format;
-use anyhow::{anyhow, Context, Result};
+use crate::axis::Axis;
+use crate::error::{Error, Result};
+use crate::format::Format;
+use crate::text::{self, Lettered};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::Path;
@@ -12,16 +12,16 @@ use std::sync::OnceLock;
 
 /// The family name the bundled font is registered under; SVG files name it too,
 /// so a viewer shows them in its own sans-serif font.
-pub(super) const FAMILY: &str = "sans-serif";
+pub(crate) const FAMILY: &str = "sans-serif";
 
 /// Font sizes in plotters' unit: the em size is `size / 1.24` pixels.
-pub(super) const TITLE_SIZE: f64 = 30.0;
-pub(super) const AXIS_LABEL_SIZE: f64 = 22.0;
-pub(super) const TICK_SIZE: f64 = 19.0;
-pub(super) const LEGEND_SIZE: f64 = 20.0;
+pub(crate) const TITLE_SIZE: f64 = 30.0;
+pub(crate) const AXIS_LABEL_SIZE: f64 = 22.0;
+pub(crate) const TICK_SIZE: f64 = 19.0;
+pub(crate) const LEGEND_SIZE: f64 = 20.0;
 
 /// A picture that can draw itself on any plotters backend.
-pub(super) trait Picture {
+pub(crate) trait Picture {
     /// Width and height in pixels.
     fn size(&self) -> (u32, u32);
 
@@ -30,14 +30,18 @@ pub(super) trait Picture {
 }
 
 /// Renders `picture` as `format` and writes it to `path` atomically.
-pub(super) fn save(picture: &impl Picture, format: Format, path: &Path) -> Result<()> {
+pub(crate) fn save(picture: &impl Picture, format: Format, path: &Path) -> Result<()> {
     let bytes = render(picture, format)?;
-    gradlab::atomic_file::write_atomically(path, |out| out.write_all(&bytes))
-        .with_context(|| format!("could not write the picture {}", path.display()))
+    gradlab::atomic_file::write_atomically(path, |out| out.write_all(&bytes)).map_err(|source| {
+        Error::Write {
+            path: path.to_owned(),
+            source: Box::new(source),
+        }
+    })
 }
 
 /// The bytes of the file: a PNG image or an SVG document.
-pub(super) fn render(picture: &impl Picture, format: Format) -> Result<Vec<u8>> {
+pub(crate) fn render(picture: &impl Picture, format: Format) -> Result<Vec<u8>> {
     register_font()?;
     let (width, height) = picture.size();
     match format {
@@ -77,7 +81,7 @@ pub(super) fn render(picture: &impl Picture, format: Format) -> Result<Vec<u8>> 
 /// Draws the legend of `chart`'s labelled series in `corner` (usually
 /// [`emptiest_corner`]): a translucent white box, `area_size` pixels per
 /// entry's swatch, the legend font.
-pub(super) fn draw_legend<'a, DB: DrawingBackend + 'a>(
+pub(crate) fn draw_legend<'a, DB: DrawingBackend + 'a>(
     chart: &mut ChartContext<'a, DB, Cartesian2d<Axis, Axis>>,
     corner: SeriesLabelPosition,
     area_size: u32,
@@ -94,15 +98,15 @@ pub(super) fn draw_legend<'a, DB: DrawingBackend + 'a>(
         .map_err(drawing_error)
 }
 
-/// Turns a plotters error into an `anyhow` one.
-pub(super) fn drawing_error<E: std::error::Error + Send + Sync>(
+/// Turns a plotters error into an [`Error::Draw`].
+pub(crate) fn drawing_error<E: std::error::Error + Send + Sync>(
     error: DrawingAreaErrorKind<E>,
-) -> anyhow::Error {
-    anyhow!("could not draw the picture: {error}")
+) -> Error {
+    Error::Draw(error.to_string())
 }
 
 /// Draws `title` at the top of `root` and returns the area below it.
-pub(super) fn titled<DB: DrawingBackend>(
+pub(crate) fn titled<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
 ) -> Result<DrawingArea<DB, Shift>> {
@@ -113,7 +117,7 @@ pub(super) fn titled<DB: DrawingBackend>(
 
 /// The corner of the plot `x × y` with the fewest of `points` (counted in
 /// the outer 35 % of each side), for the legend; upper right when equal.
-pub(super) fn emptiest_corner(
+pub(crate) fn emptiest_corner(
     points: impl IntoIterator<Item = (f64, f64)>,
     (x0, x1): (f64, f64),
     (y0, y1): (f64, f64),
@@ -137,7 +141,7 @@ pub(super) fn emptiest_corner(
 }
 
 /// The text style of `size` (plotters' unit, see [`TITLE_SIZE`]) in the bundled font.
-pub(super) fn text(size: f64) -> TextStyle<'static> {
+pub(crate) fn text(size: f64) -> TextStyle<'static> {
     (FAMILY, size).into_font().color(&BLACK)
 }
 
@@ -151,7 +155,7 @@ fn register_font() -> Result<()> {
     if registered && text::font().is_some() {
         Ok(())
     } else {
-        Err(anyhow!("the bundled font could not be loaded"))
+        Err(Error::Font)
     }
 }
 
@@ -161,19 +165,15 @@ fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>> {
     let mut encoder = png::Encoder::new(&mut bytes, width, height);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
-    let mut writer = encoder
-        .write_header()
-        .context("could not encode the PNG image")?;
-    writer
-        .write_image_data(rgb)
-        .context("could not encode the PNG image")?;
-    writer.finish().context("could not encode the PNG image")?;
+    let mut writer = encoder.write_header().map_err(Error::Encode)?;
+    writer.write_image_data(rgb).map_err(Error::Encode)?;
+    writer.finish().map_err(Error::Encode)?;
     Ok(bytes)
 }
 
 /// A chart over `x` × `y` without grid lines, its axes labelled with
 /// `x_desc` and `y_desc`: the frame of the heat map and of the class regions.
-pub(super) fn plane_chart<'a, DB: DrawingBackend>(
+pub(crate) fn plane_chart<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     x: &Axis,
     y: &Axis,
@@ -221,67 +221,5 @@ mod tests {
             SeriesLabelPosition::UpperLeft
         ));
         assert!(matches!(corner(&rising), SeriesLabelPosition::UpperRight));
-    }
-}
-
-/// Checks shared by the tests of every picture.
-#[cfg(test)]
-pub(super) mod check {
-    use super::*;
-    use std::collections::HashSet;
-
-    /// Writes `picture` to `dir/name.png` and `dir/name.svg` with `save` and
-    /// checks both files. With `GRADLAB_PLOT_SAMPLES=DIR` in the environment,
-    /// also writes them to `DIR` for looking at.
-    pub(crate) fn both_formats(
-        dir: &Path,
-        name: &str,
-        title: &str,
-        expected_size: (u32, u32),
-        save: impl Fn(&Path) -> Result<()>,
-    ) {
-        let png_path = dir.join(format!("{name}.png"));
-        save(&png_path).unwrap();
-        png_file(&std::fs::read(&png_path).unwrap(), expected_size);
-        let svg_path = dir.join(format!("{name}.svg"));
-        save(&svg_path).unwrap();
-        svg_file(&std::fs::read_to_string(&svg_path).unwrap(), title);
-        if let Some(samples) = std::env::var_os("GRADLAB_PLOT_SAMPLES") {
-            let samples = Path::new(&samples);
-            std::fs::create_dir_all(samples).unwrap();
-            save(&samples.join(format!("{name}.png"))).unwrap();
-            save(&samples.join(format!("{name}.svg"))).unwrap();
-        }
-    }
-
-    /// A PNG of `expected_size` with more than 10 distinct colours.
-    pub(crate) fn png_file(bytes: &[u8], expected_size: (u32, u32)) {
-        assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG file");
-        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
-        let mut reader = decoder.read_info().unwrap();
-        let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
-        let info = reader.next_frame(&mut pixels).unwrap();
-        assert_eq!((info.width, info.height), expected_size);
-        assert_eq!(info.color_type, png::ColorType::Rgb);
-        let colours: HashSet<&[u8]> = pixels[..info.buffer_size()].chunks(3).collect();
-        assert!(colours.len() > 10, "only {} colours", colours.len());
-    }
-
-    /// An SVG document with `title` and several drawn shapes.
-    pub(crate) fn svg_file(svg: &str, title: &str) {
-        assert!(svg.contains("<svg"), "no <svg> element");
-        assert!(svg.contains(title), "the title {title:?} is missing");
-        let shapes = [
-            "<path",
-            "<line",
-            "<rect",
-            "<polyline",
-            "<circle",
-            "<polygon",
-        ]
-        .iter()
-        .map(|tag| svg.matches(tag).count())
-        .sum::<usize>();
-        assert!(shapes > 5, "only {shapes} shapes");
     }
 }

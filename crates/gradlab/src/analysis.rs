@@ -1,8 +1,10 @@
 //! Looking at training from the outside: loss landscapes, restarts from many
-//! seeds (local and global minima), decision regions, and LeCun's
-//! recommendations switched on and off.
+//! seeds (local and global minima), decision regions, LeCun's
+//! recommendations switched on and off, and the cost's curvature with the
+//! learning rates it allows.
 
 pub mod ablation;
+pub mod curvature;
 pub mod landscape;
 pub mod regions;
 pub mod restarts;

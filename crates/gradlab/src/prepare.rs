@@ -198,3 +198,14 @@ fn model_info(
         settings: settings.clone(),
     })
 }
+
+/// The rows `info`'s model was trained on (the gradient steps, the split
+/// made again from its seed and fractions), scaled by its own scalers, in
+/// precision `T`: the cost a trained model's curvature or landscape is
+/// measured on.
+pub fn training_examples<T: Float>(dataset: &Dataset, info: &ModelInfo) -> Result<Examples<T>> {
+    let settings = &info.settings;
+    let split = train_test_split(dataset, settings.test_fraction, settings.train.seed)?;
+    let rows = training_rows(dataset, &split, settings)?;
+    Ok(examples::<T>(dataset, &rows.train, info))
+}

@@ -18,7 +18,6 @@
 //! split is made again from the model's seed and test fraction), in the
 //! model's scaled units.
 
-use super::compare::{is_adaptive, ADAPTIVE_LEARNING_RATE};
 use crate::figures;
 use crate::output::Console;
 use crate::parse::{self, ParamNames};
@@ -27,6 +26,7 @@ use crate::report;
 use crate::settings_args::CsvArgs;
 use crate::start;
 use clap::Args;
+use gradlab::analysis::compare::{is_adaptive, ADAPTIVE_LEARNING_RATE};
 use gradlab::analysis::landscape::{landscape, Landscape, Plane};
 use gradlab::data::dataset::Dataset;
 use gradlab::data::split::train_test_split;

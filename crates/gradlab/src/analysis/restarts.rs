@@ -14,10 +14,10 @@ use crate::error::Result;
 use crate::fit::Prepared;
 use crate::nn::network::Network;
 use crate::train::trainer::{evaluate_cost, train, Control, DataSets};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Where one run ended.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Restart {
     /// Seed of the initial weights.
     pub seed: u64,
@@ -31,7 +31,7 @@ pub struct Restart {
 }
 
 /// A group of runs that ended at (about) the same cost.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Minimum {
     /// The lowest final training cost in the group.
     pub cost: f64,
@@ -40,7 +40,7 @@ pub struct Minimum {
 }
 
 /// The runs and the minima they found, lowest first.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Restarts {
     /// One entry per seed, in the order given.
     pub runs: Vec<Restart>,

@@ -30,7 +30,7 @@ use crate::methods::neuron_slice::NeuronSlice;
 use crate::nn::loss::Targets;
 use crate::nn::network::{Network, Workspace};
 use crate::train::trainer::Examples;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
@@ -123,7 +123,7 @@ impl ParameterRef {
 }
 
 /// The values one weight takes: `low, low + step, …, high`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct GridAxis {
     /// First value.
     pub low: f64,

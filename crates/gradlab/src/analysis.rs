@@ -11,6 +11,8 @@
 //! - [`minima`]: the restarts as an experiment, with a brute-force slice
 //!   around the best run.
 //! - [`landscape`]: planes through weight space and the cost over them.
+//! - [`landscape_experiment`]: the surface around a trained model, with
+//!   training paths (several optimizers, or two seeds) projected onto it.
 //! - [`regions`]: a model's predictions over a grid of two inputs.
 //! - [`target`]: the test metric a run is to reach.
 //! - [`progress`]: what an experiment reports while it works.
@@ -18,6 +20,7 @@
 pub mod ablation;
 pub mod compare;
 pub mod landscape;
+pub mod landscape_experiment;
 pub mod lecun;
 pub mod minima;
 pub mod progress;

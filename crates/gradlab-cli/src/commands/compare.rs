@@ -208,14 +208,14 @@ fn progress<'a>(
             }
         }
         Progress::RunFinished { .. } => bar = None,
-        Progress::Diverged { index, epoch } => {
+        Progress::Diverged { index, epoch, .. } => {
             let run = &settings.runs[index];
             console.note(format!(
                 "{}: diverged in epoch {epoch} (the cost became non-finite); lower its learning rate with {}@LR",
                 run.name, run.kind
             ));
         }
-        Progress::Phase(_) => {}
+        Progress::Phase(_) | Progress::PathTrained { .. } => {}
     }
 }
 

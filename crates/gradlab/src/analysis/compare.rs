@@ -270,7 +270,11 @@ fn run_one(
     let fitted = match fitted {
         Ok(fitted) => fitted,
         Err(Error::Diverged { epoch, .. }) => {
-            progress(Progress::Diverged { index, epoch });
+            progress(Progress::Diverged {
+                index,
+                epoch,
+                learning_rate: settings.train.learning_rate,
+            });
             outcome.summary.diverged = true;
             return Ok((outcome, None));
         }

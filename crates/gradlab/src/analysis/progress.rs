@@ -40,6 +40,19 @@ pub enum Progress<'a> {
         index: usize,
         /// The epoch in which it diverged.
         epoch: usize,
+        /// The run's learning rate.
+        learning_rate: f64,
+    },
+    /// Run `index` trained a path to draw.
+    PathTrained {
+        /// Which run.
+        index: usize,
+        /// Epochs trained.
+        epochs: usize,
+        /// Its learning rate.
+        learning_rate: f64,
+        /// Its final training cost.
+        final_cost: f64,
     },
 }
 
@@ -53,6 +66,16 @@ pub enum Phase<'a> {
     Ablation {
         /// How many networks are trained.
         runs: usize,
+    },
+    /// The costs are measured over `rows` training rows.
+    Rows {
+        /// How many.
+        rows: usize,
+    },
+    /// The cost is evaluated on a `resolution` × `resolution` grid.
+    Grid {
+        /// Points per axis.
+        resolution: usize,
     },
     /// A brute-force search over `weights` around seed `seed`'s weights
     /// starts.

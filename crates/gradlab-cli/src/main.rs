@@ -14,6 +14,7 @@
 mod commands;
 mod figures;
 mod history_file;
+mod methods_table;
 mod output;
 mod parse;
 mod progress;

@@ -106,6 +106,8 @@
 //!   with its forward and backward pass.
 //! - [`train`]: batches, gradient descent, the training loop.
 //! - [`methods`]: the numerical gradient and the gradient check.
+//! - [`explain`]: the course's hand calculation as a document, rendered as
+//!   text, markdown or LaTeX.
 //! - [`metrics`], [`model`], [`model_file`], [`fit`].
 //! - [`float_text`]: numbers written as data, round-trip exact and short.
 #![warn(missing_docs)]
@@ -116,6 +118,7 @@ pub mod bench;
 pub mod data;
 pub mod element;
 pub mod error;
+pub mod explain;
 pub mod fit;
 pub mod float_text;
 pub mod matrix;

@@ -1,0 +1,307 @@
+//! Forward I, II and III: the inputs scaled, each layer's weighted sums and
+//! activations, the output and the cost.
+
+use crate::explain::course::activation::{activation_formula, activation_words};
+use crate::explain::course::notation::{input_name, layer_input, named, sub};
+use crate::explain::course::scaling::{
+    inverse_written, scaler_cells, scaler_columns, scaler_formula, scaling_name, scaling_written,
+};
+use crate::explain::document::{mat, math, op, sym, Document, NumberMatrix};
+use crate::explain::latex_math::{latex_escape, latex_expr, latex_num, latex_words};
+use crate::explain::number::{factor, num};
+use crate::methods::explain::{Explanation, OutputValue, RowExplanation, TargetValue};
+use crate::nn::loss::Loss;
+
+pub(super) fn cost_words(loss: Loss) -> &'static str {
+    match loss {
+        Loss::Mse => "squared error on the scaled target",
+        Loss::SoftmaxCrossEntropy => "cross-entropy of the softmax",
+    }
+}
+
+pub(super) fn forward_one(doc: &mut Document, e: &Explanation, row: &RowExplanation, suffix: &str) {
+    doc.section(format!("Forward I: the inputs, scaled{suffix}"));
+    let scaler = &e.input_scaler;
+    doc.text(format!(
+        "The input scaler ({}) maps each raw input x to the s the network sees:",
+        scaling_name(scaler)
+    ));
+    let formula = scaler_formula(scaler);
+    doc.formula(formula.plain, formula.latex);
+    let mut headings = vec!["column".to_owned(), "raw x".to_owned()];
+    headings.extend(scaler_columns(scaler).iter().map(|h| h.to_string()));
+    headings.push("scaled s".to_owned());
+    let lines = e
+        .input_names
+        .iter()
+        .enumerate()
+        .map(|(j, name)| {
+            let mut cells = vec![name.clone(), num(row.raw_inputs[j])];
+            cells.extend(scaler_cells(scaler, j));
+            cells.push(num(row.scaled_inputs[j]));
+            cells
+        })
+        .collect();
+    doc.table(headings, lines);
+    for (j, name) in e.input_names.iter().enumerate() {
+        doc.formula(
+            format!(
+                "{name}: s = {}",
+                scaling_written(scaler, j, row.raw_inputs[j], row.scaled_inputs[j])
+            ),
+            format!(
+                r"\text{{{}}}:\ s = {}",
+                latex_escape(name),
+                latex_expr(&scaling_written(
+                    scaler,
+                    j,
+                    row.raw_inputs[j],
+                    row.scaled_inputs[j]
+                ))
+            ),
+        );
+    }
+    doc.text("The scaled inputs are the network's input vector:");
+    doc.equation(vec![
+        sym(math("x = a₀", "x = a_{0}")),
+        op("="),
+        mat(NumberMatrix::column(&row.scaled_inputs)),
+    ]);
+}
+
+pub(super) fn forward_two(doc: &mut Document, e: &Explanation, row: &RowExplanation, suffix: &str) {
+    doc.section(format!("Forward II: weighted sums and activations{suffix}"));
+    let last = row.layers.len() - 1;
+    for (k, step) in row.layers.iter().enumerate() {
+        let l = k + 1;
+        let parameters = &e.parameters[k];
+        let (n_out, n_in) = (parameters.weight.rows, parameters.weight.cols);
+        let input = layer_input(row, k);
+        let role = if last == 0 {
+            match e.architecture.loss {
+                Loss::Mse => "the only layer: a single neuron per output, linear regression",
+                Loss::SoftmaxCrossEntropy => {
+                    "the only layer: one neuron per class, softmax regression"
+                }
+            }
+        } else if k == last {
+            "the output layer"
+        } else {
+            "a hidden layer"
+        };
+        let activation = if k == last {
+            match e.architecture.loss {
+                Loss::Mse => "linear output".to_owned(),
+                Loss::SoftmaxCrossEntropy => {
+                    "linear output; the softmax is part of the cost (Forward III)".to_owned()
+                }
+            }
+        } else {
+            activation_words(step.activation).to_owned()
+        };
+        doc.sub(format!(
+            "Layer {l} (layers.{k}, {role}): {n_in} {} → {n_out} {}, {activation}",
+            if n_in == 1 { "input" } else { "inputs" },
+            if n_out == 1 { "neuron" } else { "neurons" },
+        ));
+        let (x, lx) = (input_name(l), input_name(l));
+        doc.formula(
+            format!(
+                "z{s} = W{s} · {} + b{s}      ({n_out}×1) = ({n_out}×{n_in}) · ({n_in}×1) + ({n_out}×1)",
+                x.plain,
+                s = sub(l)
+            ),
+            format!(
+                r"z_{{{l}}} = W_{{{l}}} \cdot {} + b_{{{l}}} \qquad ({n_out}\times 1) = ({n_out}\times {n_in}) \cdot ({n_in}\times 1) + ({n_out}\times 1)",
+                lx.latex
+            ),
+        );
+        doc.equation(vec![
+            sym(named("z", "z", l)),
+            op("="),
+            mat(NumberMatrix::grid(&parameters.weight)),
+            op("·"),
+            mat(NumberMatrix::column(input)),
+            op("+"),
+            mat(NumberMatrix::column(&parameters.bias)),
+            op("="),
+            mat(NumberMatrix::column(&step.z)),
+        ]);
+        if n_in <= 6 {
+            doc.text("Neuron by neuron (row j of W times the input, plus b[j]):");
+            for j in 0..n_out {
+                let terms: Vec<String> = (0..n_in)
+                    .map(|i| {
+                        format!(
+                            "{} · {}",
+                            factor(parameters.weight.get(j, i)),
+                            factor(input[i])
+                        )
+                    })
+                    .collect();
+                let plain = format!(
+                    "z{}[{}] = {} + {} = {}",
+                    sub(l),
+                    j + 1,
+                    terms.join(" + "),
+                    factor(parameters.bias[j]),
+                    num(step.z[j])
+                );
+                let latex = format!(
+                    "z_{{{l}}}[{}] = {}",
+                    j + 1,
+                    latex_expr(plain.split_once(" = ").map(|(_, r)| r).unwrap_or_default())
+                );
+                doc.formula(plain, latex);
+            }
+        }
+        if k == last {
+            doc.formula(
+                format!("a{s} = z{s}   (the output layer is linear)", s = sub(l)),
+                format!(r"a_{{{l}}} = z_{{{l}}} \quad \text{{(the output layer is linear)}}"),
+            );
+        } else {
+            let f = activation_formula(step.activation, l);
+            doc.formula(f.plain, f.latex);
+            doc.equation(vec![
+                sym(named("a", "a", l)),
+                op("="),
+                mat(NumberMatrix::column(&step.a)),
+            ]);
+        }
+    }
+}
+
+pub(super) fn forward_three(
+    doc: &mut Document,
+    e: &Explanation,
+    row: &RowExplanation,
+    suffix: &str,
+) {
+    doc.section(format!("Forward III: the output and the cost{suffix}"));
+    let big_l = row.layers.len();
+    match (&row.output, &row.target) {
+        (
+            OutputValue::Value {
+                scaled,
+                in_target_units,
+            },
+            TargetValue::Value {
+                raw,
+                scaled: y_scaled,
+            },
+        ) => {
+            doc.formula(
+                format!("ŷ = a{} = {}   (scaled)", sub(big_l), num(scaled[0])),
+                format!(
+                    r"\hat{{y}} = a_{{{big_l}}} = {} \quad \text{{(scaled)}}",
+                    latex_num(&num(scaled[0]))
+                ),
+            );
+            if let Some(scaler) = &e.target_scaler {
+                let (formula, numbers) = inverse_written(scaler, scaled[0], in_target_units[0]);
+                doc.text(format!(
+                    "In the target's units ({} scaler, inverted):",
+                    scaling_name(scaler)
+                ));
+                let target = &e.target_name;
+                doc.formula(
+                    format!("{target} = {formula} = {numbers}"),
+                    format!(
+                        r"\text{{{}}} = {} = {}",
+                        latex_escape(target),
+                        latex_words(&formula),
+                        latex_expr(&numbers)
+                    ),
+                );
+                doc.text(format!(
+                    "The row's target, scaled the same way: {target} = {}",
+                    num(*raw)
+                ));
+                doc.formula(
+                    format!("y = {}", scaling_written(scaler, 0, *raw, *y_scaled)),
+                    format!(
+                        "y = {}",
+                        latex_expr(&scaling_written(scaler, 0, *raw, *y_scaled))
+                    ),
+                );
+            }
+            let k = scaled.len();
+            doc.text(if k == 1 {
+                "The cost, the squared error on the scaled target:".to_owned()
+            } else {
+                format!("The cost, the mean squared error over the {k} outputs:")
+            });
+            let written = if k == 1 {
+                format!("({} − {})²", num(scaled[0]), factor(*y_scaled))
+            } else {
+                "…".to_owned()
+            };
+            let (plain_form, latex_form) = if k == 1 {
+                ("(ŷ − y)²", r"(\hat{y} - y)^{2}")
+            } else {
+                (
+                    "1/K Σ_k (ŷ_k − y_k)²",
+                    r"\frac{1}{K}\sum_k (\hat{y}_k - y_k)^{2}",
+                )
+            };
+            doc.formula(
+                format!("C = {plain_form} = {written} = {}", num(row.cost)),
+                format!(
+                    "C = {latex_form} = {} = {}",
+                    latex_expr(&written),
+                    latex_num(&num(row.cost))
+                ),
+            );
+        }
+        (
+            OutputValue::Probabilities {
+                probabilities,
+                predicted,
+            },
+            TargetValue::Class { index, label },
+        ) => {
+            doc.text(format!(
+                "The softmax turns the outputs z{} into class probabilities:",
+                sub(big_l)
+            ));
+            doc.formula(
+                format!("p = softmax(z{}),  p_k = e^(z_k) / Σ_j e^(z_j)", sub(big_l)),
+                format!(
+                    r"p = \mathrm{{softmax}}(z_{{{big_l}}}), \quad p_k = \frac{{e^{{z_k}}}}{{\sum_j e^{{z_j}}}}"
+                ),
+            );
+            let z = &row.layers[big_l - 1].z;
+            let lines = e
+                .labels
+                .iter()
+                .enumerate()
+                .map(|(k, name)| vec![name.clone(), num(z[k]), num(probabilities[k])])
+                .collect();
+            doc.table(
+                vec!["class".into(), format!("z{}", sub(big_l)), "p".into()],
+                lines,
+            );
+            doc.text(format!(
+                "Prediction: {} (p = {}); the row's class: {label}.",
+                e.labels[*predicted],
+                num(probabilities[*predicted])
+            ));
+            doc.text(format!("The cost, {}:", cost_words(e.architecture.loss)));
+            doc.formula(
+                format!(
+                    "C = −ln p_{label} = −ln {} = {}",
+                    num(probabilities[*index]),
+                    num(row.cost)
+                ),
+                format!(
+                    r"C = -\ln p_{{\text{{{}}}}} = -\ln {} = {}",
+                    latex_escape(label),
+                    latex_num(&num(probabilities[*index])),
+                    latex_num(&num(row.cost))
+                ),
+            );
+        }
+        _ => doc.text("(the output and the target do not match: no cost shown)"),
+    }
+}

@@ -3,7 +3,8 @@
 //! as text, markdown or LaTeX.
 //!
 //! - [`document`]: the format-independent model (headings, prose, formulas,
-//!   equations of matrices, tables).
+//!   equations of matrices, tables); [`expr`]: its typed math, spelled by
+//!   [`plain_math`] and [`latex_math`].
 //! - [`course`]: the narrative that builds it from an
 //!   [`crate::methods::explain::Explanation`].
 //! - [`text`], [`markdown`], [`latex`]: the renderers, each a `Document` →
@@ -14,11 +15,13 @@
 
 pub mod course;
 pub mod document;
+pub mod expr;
 pub mod latex;
 pub mod latex_display;
 pub mod latex_math;
 pub mod latex_prose;
 pub mod markdown;
 pub mod number;
+pub mod plain_math;
 pub mod text;
 pub mod text_layout;

@@ -4,24 +4,8 @@
 //! ([`super::text`], [`super::markdown`], [`super::latex`]) turn it into a
 //! string.
 
+use crate::explain::expr::{Expr, Operator};
 use crate::methods::explain::Grid;
-
-/// A piece of math in two spellings: Unicode for text and markdown, LaTeX.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Math {
-    /// The Unicode spelling (text and markdown).
-    pub plain: String,
-    /// The LaTeX spelling (math mode).
-    pub latex: String,
-}
-
-/// A [`Math`] from its two spellings.
-pub fn math(plain: impl Into<String>, latex: impl Into<String>) -> Math {
-    Math {
-        plain: plain.into(),
-        latex: latex.into(),
-    }
-}
 
 /// A matrix of numbers, shown with its shape under it.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,8 +72,8 @@ impl NumberMatrix {
 /// One term of an [`Block::Equation`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Term {
-    /// A symbol or an operator.
-    Sym(Math),
+    /// A symbol, a number or an operator.
+    Sym(Expr),
     /// A matrix of numbers.
     Mat(NumberMatrix),
 }
@@ -116,7 +100,7 @@ pub enum Block {
     /// A line of prose.
     Text(String),
     /// A formula on its own line.
-    Formula(Math),
+    Formula(Expr),
     /// Matrices and symbols side by side.
     Equation(Vec<Term>),
     /// A table of numbers.
@@ -147,9 +131,9 @@ impl Document {
     pub fn text(&mut self, text: impl Into<String>) {
         self.blocks.push(Block::Text(text.into()));
     }
-    /// Appends a [`Block::Formula`] from its two spellings.
-    pub fn formula(&mut self, plain: impl Into<String>, latex: impl Into<String>) {
-        self.blocks.push(Block::Formula(math(plain, latex)));
+    /// Appends a [`Block::Formula`].
+    pub fn formula(&mut self, formula: Expr) {
+        self.blocks.push(Block::Formula(formula));
     }
     /// Appends a [`Block::Equation`].
     pub fn equation(&mut self, terms: Vec<Term>) {
@@ -162,22 +146,14 @@ impl Document {
     }
 }
 
-/// An operator or symbol term; the LaTeX spelling of the usual operators.
-pub fn op(plain: &str) -> Term {
-    let latex = match plain {
-        "·" => r"\cdot",
-        "⊙" => r"\odot",
-        "−" => "-",
-        "→" => r"\to",
-        "←" => r"\leftarrow",
-        other => other,
-    };
-    Term::Sym(math(plain, latex))
+/// An operator term.
+pub fn op(operator: Operator) -> Term {
+    Term::Sym(Expr::Op(operator))
 }
 
 /// A symbol term.
-pub fn sym(m: Math) -> Term {
-    Term::Sym(m)
+pub fn sym(expr: Expr) -> Term {
+    Term::Sym(expr)
 }
 
 /// A matrix term.

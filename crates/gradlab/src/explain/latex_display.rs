@@ -2,9 +2,11 @@
 //! them, and lines too wide for the page broken into an `align*` before
 //! their operators.
 
-use crate::explain::document::{Math, NumberMatrix, Term};
-use crate::explain::latex_math::latex_num;
+use crate::explain::document::{NumberMatrix, Term};
+use crate::explain::expr::Expr;
+use crate::explain::latex_math::{latex, latex_num};
 use crate::explain::number::num;
+use crate::explain::plain_math::plain;
 use crate::explain::text_layout::width;
 
 fn latex_matrix(m: &NumberMatrix) -> String {
@@ -30,8 +32,8 @@ const LATEX_LINE_PT: f64 = 340.0;
 /// About how wide a term is set, in pt (digits are 5 pt in Computer Modern).
 fn term_pt(term: &Term) -> f64 {
     match term {
-        Term::Sym(m) if BREAK_BEFORE.contains(&m.plain.as_str()) || m.plain == "·" => 16.0,
-        Term::Sym(m) => 6.0 * width(&m.plain) as f64,
+        Term::Sym(m) if BREAK_BEFORE.contains(&plain(m).as_str()) || plain(m) == "·" => 16.0,
+        Term::Sym(m) => 6.0 * width(&plain(m)) as f64,
         Term::Mat(m) => {
             let columns: usize = (0..m.cols)
                 .map(|c| {
@@ -92,9 +94,9 @@ pub fn latex_equation(terms: &[Term]) -> String {
         .iter()
         .map(|t| match t {
             Term::Sym(m) => (
-                m.latex.clone(),
+                latex(m),
                 term_pt(t),
-                BREAK_BEFORE.contains(&m.plain.as_str()),
+                BREAK_BEFORE.contains(&plain(m).as_str()),
             ),
             Term::Mat(m) => (latex_matrix(m), term_pt(t), false),
         })
@@ -103,9 +105,10 @@ pub fn latex_equation(terms: &[Term]) -> String {
 }
 
 /// A formula in display math, broken before ` = ` and ` + ` if too wide.
-pub fn latex_formula(m: &Math) -> String {
+pub fn latex_formula(m: &Expr) -> String {
     let mut pieces: Vec<(String, f64, bool)> = Vec::new();
-    let mut rest = m.latex.as_str();
+    let whole = latex(m);
+    let mut rest = whole.as_str();
     loop {
         let next = [" = ", " + "].iter().filter_map(|op| rest.find(op)).min();
         let (piece, breakable_next, remainder) = match next {
@@ -124,7 +127,7 @@ pub fn latex_formula(m: &Math) -> String {
         rest = remainder;
     }
     if pieces.iter().map(|p| p.1).sum::<f64>() <= LATEX_LINE_PT {
-        return format!("\\[\n{}\n\\]\n", m.latex);
+        return format!("\\[\n{whole}\n\\]\n");
     }
     latex_display(&pieces)
 }

@@ -1,5 +1,72 @@
 //! LaTeX spellings shared by the course narrative and the LaTeX renderer:
-//! numbers, written-out arithmetic, words in formulas, escaped text.
+//! numbers, written-out arithmetic, words in formulas, escaped text, and
+//! typed math ([`latex`]).
+
+use crate::explain::expr::{Expr, Gap, Index, Operator, Symbol};
+use crate::explain::number::num;
+
+/// The LaTeX of an operator.
+pub fn latex_operator(op: Operator) -> &'static str {
+    match op {
+        Operator::Equals => "=",
+        Operator::Plus => "+",
+        Operator::Minus => "-",
+        Operator::Times => r"\cdot",
+        Operator::Hadamard => r"\odot",
+        Operator::Becomes => r"\leftarrow",
+        Operator::To => r"\to",
+        Operator::Colon => ":",
+    }
+}
+
+/// The LaTeX of a symbol's name: Greek letters and marked letters.
+fn latex_name(name: &str) -> &str {
+    match name {
+        "δ" => r"\delta",
+        "θ" => r"\theta",
+        "η" => r"\eta",
+        "ŷ" => r"\hat{y}",
+        "f′" => "f'",
+        other => other,
+    }
+}
+
+fn latex_symbol(s: &Symbol) -> String {
+    let index = match &s.index {
+        None => String::new(),
+        Some(Index::Number(n)) => format!("_{{{n}}}"),
+        Some(Index::Letter(l)) => format!("_{l}"),
+        Some(Index::Braced(e)) => format!("_{{{e}}}"),
+    };
+    let mark = if s.transposed { r"^{\top}" } else { "" };
+    format!("{}{index}{mark}", latex_name(s.name))
+}
+
+/// `expr` in LaTeX math.
+pub fn latex(expr: &Expr) -> String {
+    match expr {
+        Expr::Symbol(s) => latex_symbol(s),
+        Expr::Number(v) => latex_num(&num(*v)),
+        Expr::Arithmetic(text) => latex_expr(text),
+        Expr::Word(word) => format!(r"\mathrm{{{word}}}"),
+        Expr::Op(op) => latex_operator(*op).to_owned(),
+        Expr::Row(parts) => parts
+            .iter()
+            .map(latex)
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
+        Expr::Partial(e) => format!(r"\frac{{\partial C}}{{\partial {}}}", latex(e)),
+        Expr::Group(e) => format!(r"\left({}\right)", latex(e)),
+        Expr::Apply(f, x) => format!("{}({})", latex(f), latex(x)),
+        Expr::Shape(r, c) => format!(r"({r}\times {c})"),
+        Expr::Gap(Gap::Quad) => r"\quad".to_owned(),
+        Expr::Gap(Gap::Qquad) => r"\qquad".to_owned(),
+        Expr::Note(words) => format!(r"\text{{({})}}", latex_escape(words)),
+        Expr::TextOnly(_) => String::new(),
+        Expr::Spelled { latex, .. } => latex.clone(),
+    }
+}
 
 /// A number in LaTeX math: `1.2e-5` → `1.2 \times 10^{-5}`.
 pub fn latex_num(text: &str) -> String {
@@ -71,6 +138,39 @@ pub fn latex_words(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_math_is_spelled_for_latex() {
+        use crate::explain::expr::{apply, group, indexed, partial, spaced, text_only, transposed};
+        let delta = spaced(vec![
+            indexed("δ", 1),
+            Expr::Op(Operator::Equals),
+            group(spaced(vec![
+                transposed(indexed("W", 2)),
+                Expr::Op(Operator::Times),
+                indexed("δ", 2),
+            ])),
+            Expr::Op(Operator::Hadamard),
+            apply(
+                Expr::Symbol(Symbol {
+                    name: "f′",
+                    index: None,
+                    transposed: false,
+                }),
+                indexed("z", 1),
+            ),
+            text_only(Expr::Shape(2, 1)),
+        ]);
+        assert_eq!(
+            latex(&delta),
+            r"\delta_{1} = \left(W_{2}^{\top} \cdot \delta_{2}\right) \odot f'(z_{1})"
+        );
+        assert_eq!(
+            latex(&partial(indexed("b", 3))),
+            r"\frac{\partial C}{\partial b_{3}}"
+        );
+        assert_eq!(latex(&Expr::Number(1.5e-6)), r"1.5 \times 10^{-6}");
+    }
 
     #[test]
     fn numbers_and_text_are_spelled_for_latex() {

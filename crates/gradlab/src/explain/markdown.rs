@@ -2,6 +2,7 @@
 //! matrices in `text` code blocks.
 
 use crate::explain::document::{Block, Document};
+use crate::explain::plain_math::plain;
 use crate::explain::text_layout::equation_text;
 
 /// Markdown-safe prose: backslashes and the characters that start emphasis,
@@ -40,7 +41,7 @@ pub fn render_markdown(doc: &Document) -> String {
                 }
                 match block {
                     Block::Formula(m) => {
-                        out.push_str(&m.plain);
+                        out.push_str(&plain(m));
                         out.push('\n');
                     }
                     Block::Equation(terms) => out.push_str(&equation_text(terms)),

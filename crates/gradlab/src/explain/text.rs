@@ -2,6 +2,7 @@
 //! Unicode brackets.
 
 use crate::explain::document::{Block, Document};
+use crate::explain::plain_math::plain;
 use crate::explain::text_layout::{equation_text, table_text, width};
 
 /// The document as plain text.
@@ -34,7 +35,7 @@ pub fn render_text(doc: &Document) -> String {
             }
             Block::Formula(m) => {
                 out.push_str("  ");
-                out.push_str(&m.plain);
+                out.push_str(&plain(m));
                 out.push('\n');
             }
             Block::Equation(terms) => {

@@ -4,6 +4,7 @@
 
 use crate::explain::document::{NumberMatrix, TableBlock, Term};
 use crate::explain::number::num;
+use crate::explain::plain_math::plain;
 
 /// How many characters `text` shows.
 pub fn width(text: &str) -> usize {
@@ -121,7 +122,7 @@ pub fn equation_text(terms: &[Term]) -> String {
     let layouts: Vec<Layout> = terms
         .iter()
         .map(|t| match t {
-            Term::Sym(m) => Layout::line(&m.plain),
+            Term::Sym(m) => Layout::line(&plain(m)),
             Term::Mat(m) => Layout::matrix(m),
         })
         .collect();
@@ -180,7 +181,8 @@ pub fn table_text(table: &TableBlock) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::explain::document::{mat, op};
+    use crate::explain::document::{mat, op, sym};
+    use crate::explain::expr::{symbol, Operator};
 
     #[test]
     fn matrices_line_up() {
@@ -189,7 +191,7 @@ mod tests {
             cols: 2,
             values: vec![0.5, -12.25, 10.0, 3.0],
         };
-        let text = equation_text(&[op("W"), op("="), mat(m)]);
+        let text = equation_text(&[sym(symbol("W")), op(Operator::Equals), mat(m)]);
         assert_eq!(
             text,
             "    ⎡  0.5  -12.25 ⎤\nW = ⎣ 10      3    ⎦\n          2×2\n"

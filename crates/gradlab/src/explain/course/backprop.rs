@@ -2,10 +2,15 @@
 //! gradients of its weights and biases.
 
 use crate::explain::course::activation::{activation_words, derivative_formula};
-use crate::explain::course::notation::{input_name_t, layer_input, named, partial, sub};
-use crate::explain::document::{mat, math, op, sym, Document, NumberMatrix};
-use crate::explain::latex_math::{latex_expr, latex_num};
+use crate::explain::course::notation::{input_name, layer_input};
+use crate::explain::document::{mat, op, sym, Document, NumberMatrix};
+use crate::explain::expr::Operator::{Equals, Hadamard, Minus, Times};
+use crate::explain::expr::{
+    apply, group, indexed, indexed_by, partial, spaced, spelled, symbol, text_only, transposed,
+    Expr, Gap,
+};
 use crate::explain::number::{factor, num};
+use crate::explain::plain_math::subscript_digits;
 use crate::methods::explain::{Explanation, LayerStep, OutputValue, RowExplanation, TargetValue};
 
 pub(super) fn backprop_output(doc: &mut Document, row: &RowExplanation, suffix: &str) {
@@ -16,14 +21,22 @@ pub(super) fn backprop_output(doc: &mut Document, row: &RowExplanation, suffix: 
         if hidden { "hidden" } else { "input" }
     ));
     let out = &row.layers[big_l - 1];
-    let (d, ld) = (format!("δ{}", sub(big_l)), format!(r"\delta_{{{big_l}}}"));
+    // δ_L = ∂C/∂z_L, the start of the backward pass.
+    let delta_by_z = || {
+        vec![
+            indexed("δ", big_l),
+            Expr::Op(Equals),
+            partial(indexed("z", big_l)),
+            Expr::Op(Equals),
+        ]
+    };
     match (&row.output, &row.target) {
         (OutputValue::Value { scaled, .. }, TargetValue::Value { scaled: y, .. }) => {
             let k = scaled.len();
             doc.text(format!(
                 "δ at the output: the derivative of this row's cost by z{}; ŷ = z{} (linear), so",
-                sub(big_l),
-                sub(big_l)
+                subscript_digits(big_l),
+                subscript_digits(big_l)
             ));
             let (plain, latex) = if k == 1 {
                 ("2 (ŷ − y)".to_owned(), r"2\,(\hat{y} - y)".to_owned())
@@ -34,40 +47,38 @@ pub(super) fn backprop_output(doc: &mut Document, row: &RowExplanation, suffix: 
                 )
             };
             let written = format!("2 · ({} − {})", num(scaled[0]), factor(*y));
-            doc.formula(
-                format!(
-                    "{d} = ∂C/∂z{} = {plain} = {written} = {}",
-                    sub(big_l),
-                    num(out.delta[0])
-                ),
-                format!(
-                    r"{ld} = \frac{{\partial C}}{{\partial z_{{{big_l}}}}} = {latex} = {} = {}",
-                    latex_expr(&written),
-                    latex_num(&num(out.delta[0]))
-                ),
-            );
+            let mut formula = delta_by_z();
+            formula.extend([
+                spelled(plain, latex),
+                Expr::Op(Equals),
+                Expr::Arithmetic(written),
+                Expr::Op(Equals),
+                Expr::Number(out.delta[0]),
+            ]);
+            doc.formula(spaced(formula));
         }
         (OutputValue::Probabilities { probabilities, .. }, TargetValue::Class { index, .. }) => {
             doc.text(format!(
                 "δ at the output: the derivative of this row's cost by z{}; softmax and cross-entropy together give",
-                sub(big_l)
+                subscript_digits(big_l)
             ));
-            doc.formula(
-                format!("{d} = ∂C/∂z{} = p − onehot(y)", sub(big_l)),
-                format!(
-                    r"{ld} = \frac{{\partial C}}{{\partial z_{{{big_l}}}}} = p - \mathrm{{onehot}}(y)"
-                ),
-            );
+            let mut formula = delta_by_z();
+            formula.extend([
+                symbol("p"),
+                Expr::Op(Minus),
+                apply(Expr::Word("onehot"), symbol("y")),
+            ]);
+            doc.formula(spaced(formula));
             let onehot: Vec<f64> = (0..probabilities.len())
                 .map(|k| if k == *index { 1.0 } else { 0.0 })
                 .collect();
             doc.equation(vec![
-                sym(math(d.clone(), ld.clone())),
-                op("="),
+                sym(indexed("δ", big_l)),
+                op(Equals),
                 mat(NumberMatrix::column(probabilities)),
-                op("−"),
+                op(Minus),
                 mat(NumberMatrix::column(&onehot)),
-                op("="),
+                op(Equals),
                 mat(NumberMatrix::column(&out.delta)),
             ]);
         }
@@ -86,35 +97,36 @@ pub(super) fn layer_gradients(doc: &mut Document, row: &RowExplanation, k: usize
     let step: &LayerStep = &row.layers[k];
     let input = layer_input(row, k);
     let (n_out, n_in) = (step.weight_gradient.rows, step.weight_gradient.cols);
-    let w = partial("W", l);
-    let input_t = input_name_t(l);
-    doc.formula(
-        format!(
-            "{} = δ{} · {}      ({n_out}×{n_in}) = ({n_out}×1) · (1×{n_in})",
-            w.plain,
-            sub(l),
-            input_t.plain
-        ),
-        format!(
-            r"{} = \delta_{{{l}}} \cdot {} \qquad ({n_out}\times {n_in}) = ({n_out}\times 1) \cdot (1\times {n_in})",
-            w.latex, input_t.latex
-        ),
-    );
+    let w = partial(indexed("W", l));
+    let input_t = transposed(input_name(l));
+    doc.formula(spaced(vec![
+        w.clone(),
+        Expr::Op(Equals),
+        indexed("δ", l),
+        Expr::Op(Times),
+        input_t,
+        Expr::Gap(Gap::Qquad),
+        Expr::Shape(n_out, n_in),
+        Expr::Op(Equals),
+        Expr::Shape(n_out, 1),
+        Expr::Op(Times),
+        Expr::Shape(1, n_in),
+    ]));
     doc.equation(vec![
         sym(w),
-        op("="),
+        op(Equals),
         mat(NumberMatrix::column(&step.delta)),
-        op("·"),
+        op(Times),
         mat(NumberMatrix::row(input)),
-        op("="),
+        op(Equals),
         mat(NumberMatrix::grid(&step.weight_gradient)),
     ]);
-    let b = partial("b", l);
+    let b = partial(indexed("b", l));
     doc.equation(vec![
         sym(b),
-        op("="),
-        sym(named("δ", r"\delta", l)),
-        op("="),
+        op(Equals),
+        sym(indexed("δ", l)),
+        op(Equals),
         mat(NumberMatrix::column(&step.bias_gradient)),
     ]);
 }
@@ -131,10 +143,13 @@ pub(super) fn backprop_hidden(
     }
     doc.section(format!("Backprop, hidden → input{suffix}"));
     doc.text("Each hidden layer's δ comes from the next layer's: back through its weights (transposed), times the slope of the activation:");
-    doc.formula(
-        "δ_l = (W_{l+1}ᵀ · δ_{l+1}) ⊙ f′(z_l)      (n_l×1) = ((n_l×n_{l+1}) · (n_{l+1}×1)) ⊙ (n_l×1)",
-        r"\delta_l = \left(W_{l+1}^{\top} \cdot \delta_{l+1}\right) \odot f'(z_l)",
-    );
+    let mut rule = delta_rule(|name| indexed_by(name, "l"), |name| indexed_by(name, "l+1"));
+    // The shapes in symbols, for the text.
+    rule.push(text_only(spaced(vec![
+        Expr::Gap(Gap::Qquad),
+        spelled("(n_l×1) = ((n_l×n_{l+1}) · (n_{l+1}×1)) ⊙ (n_l×1)", ""),
+    ])));
+    doc.formula(spaced(rule));
     doc.text("(With the rows of a batch stacked, the engine computes it as Δ_l = (Δ_{l+1} · W_{l+1}) ⊙ f′(Z_l), the same numbers transposed.)");
     for k in (0..big_l - 1).rev() {
         let l = k + 1;
@@ -147,45 +162,58 @@ pub(super) fn backprop_hidden(
             "Layer {l} (layers.{k}): {}",
             activation_words(step.activation)
         ));
-        doc.formula(
-            format!(
-                "δ{s} = (W{n}ᵀ · δ{n}) ⊙ f′(z{s})",
-                s = sub(l),
-                n = sub(l + 1)
-            ),
-            format!(
-                r"\delta_{{{l}}} = \left(W_{{{n}}}^{{\top}} \cdot \delta_{{{n}}}\right) \odot f'(z_{{{l}}})",
-                n = l + 1
-            ),
-        );
+        doc.formula(spaced(delta_rule(
+            |name| indexed(name, l),
+            |name| indexed(name, l + 1),
+        )));
         doc.equation(vec![
-            sym(math(
-                format!("W{n}ᵀ · δ{n}", n = sub(l + 1)),
-                format!(r"W_{{{n}}}^{{\top}} \cdot \delta_{{{n}}}", n = l + 1),
+            sym(back_through_weights(
+                indexed("W", l + 1),
+                indexed("δ", l + 1),
             )),
-            op("="),
+            op(Equals),
             mat(NumberMatrix::transposed(&next.weight)),
-            op("·"),
+            op(Times),
             mat(NumberMatrix::column(&row.layers[k + 1].delta)),
-            op("="),
+            op(Equals),
             mat(NumberMatrix::column(from_next)),
         ]);
         let f = derivative_formula(step.activation, l);
-        doc.formula(f.plain, f.latex);
+        doc.formula(f);
         doc.equation(vec![
-            sym(math(format!("f′(z{})", sub(l)), format!("f'(z_{{{l}}})"))),
-            op("="),
+            sym(apply(symbol("f′"), indexed("z", l))),
+            op(Equals),
             mat(NumberMatrix::column(derivative)),
         ]);
         doc.equation(vec![
-            sym(named("δ", r"\delta", l)),
-            op("="),
+            sym(indexed("δ", l)),
+            op(Equals),
             mat(NumberMatrix::column(from_next)),
-            op("⊙"),
+            op(Hadamard),
             mat(NumberMatrix::column(derivative)),
-            op("="),
+            op(Equals),
             mat(NumberMatrix::column(&step.delta)),
         ]);
         layer_gradients(doc, row, k);
     }
+}
+
+/// Wᵀ · δ: the next layer's δ back through its weights.
+fn back_through_weights(weight: Expr, delta: Expr) -> Expr {
+    spaced(vec![transposed(weight), Expr::Op(Times), delta])
+}
+
+/// δ = (W_nextᵀ · δ_next) ⊙ f′(z), the parts of the formula in a row; the
+/// symbols take their subscripts from `this` layer and the `next`.
+fn delta_rule(
+    this: impl Fn(&'static str) -> Expr,
+    next: impl Fn(&'static str) -> Expr,
+) -> Vec<Expr> {
+    vec![
+        this("δ"),
+        Expr::Op(Equals),
+        group(back_through_weights(next("W"), next("δ"))),
+        Expr::Op(Hadamard),
+        apply(symbol("f′"), this("z")),
+    ]
 }

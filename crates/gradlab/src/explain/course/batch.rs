@@ -1,10 +1,11 @@
 //! The batch: each row's gradient, their sum and mean, the trainer's
 //! gradient, and the course's sum form of the cost.
 
-use crate::explain::course::notation::sub;
 use crate::explain::document::Document;
+use crate::explain::expr::spelled;
 use crate::explain::latex_math::latex_num;
 use crate::explain::number::num;
+use crate::explain::plain_math::subscript_digits;
 use crate::methods::explain::{flatten, Explanation, LayerTensors, RowExplanation};
 use crate::nn::loss::Loss;
 
@@ -12,7 +13,7 @@ use crate::nn::loss::Loss;
 pub(super) fn parameter_names(e: &Explanation) -> Vec<String> {
     let mut names = Vec::new();
     for (k, layer) in e.parameters.iter().enumerate() {
-        let l = sub(k + 1);
+        let l = subscript_digits(k + 1);
         for r in 0..layer.weight.rows {
             for c in 0..layer.weight.cols {
                 names.push(format!("W{l}[{},{}]", r + 1, c + 1));
@@ -120,9 +121,9 @@ pub(super) fn batch(doc: &mut Document, e: &Explanation) {
         "The course writes the batch cost as a sum instead (here E = {}):",
         num(e.batch.course.cost)
     ));
-    doc.formula(e_plain, e_latex);
+    doc.formula(spelled(e_plain, e_latex));
     doc.text("The two differ by a constant factor c:");
-    doc.formula(
+    doc.formula(spelled(
         format!(
             "C = c · E,   ∂C/∂θ = c · ∂E/∂θ,   c = {c_plain} = {}",
             num(c)
@@ -131,7 +132,7 @@ pub(super) fn batch(doc: &mut Document, e: &Explanation) {
             r"C = c \cdot E, \quad \frac{{\partial C}}{{\partial \theta}} = c \cdot \frac{{\partial E}}{{\partial \theta}}, \quad c = {c_latex} = {}",
             latex_num(&num(c))
         ),
-    );
+    ));
     doc.text(format!(
         "So a step with learning rate η on the trainer's mean C is a step with η·c on the course's sum E: η = {} here is η·c = {} in the course's form. The mean keeps one learning rate good for every batch size.",
         num(e.update.learning_rate),

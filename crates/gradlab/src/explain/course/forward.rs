@@ -2,13 +2,16 @@
 //! activations, the output and the cost.
 
 use crate::explain::course::activation::{activation_formula, activation_words};
-use crate::explain::course::notation::{input_name, layer_input, named, sub};
+use crate::explain::course::notation::{input_name, layer_input};
 use crate::explain::course::scaling::{
     inverse_written, scaler_cells, scaler_columns, scaler_formula, scaling_name, scaling_written,
 };
-use crate::explain::document::{mat, math, op, sym, Document, NumberMatrix};
+use crate::explain::document::{mat, op, sym, Document, NumberMatrix};
+use crate::explain::expr::Operator::{Equals, Plus, Times};
+use crate::explain::expr::{indexed, spaced, spelled, symbol, Expr, Gap};
 use crate::explain::latex_math::{latex_escape, latex_expr, latex_num, latex_words};
 use crate::explain::number::{factor, num};
+use crate::explain::plain_math::subscript_digits;
 use crate::methods::explain::{Explanation, OutputValue, RowExplanation, TargetValue};
 use crate::nn::loss::Loss;
 
@@ -27,7 +30,7 @@ pub(super) fn forward_one(doc: &mut Document, e: &Explanation, row: &RowExplanat
         scaling_name(scaler)
     ));
     let formula = scaler_formula(scaler);
-    doc.formula(formula.plain, formula.latex);
+    doc.formula(formula);
     let mut headings = vec!["column".to_owned(), "raw x".to_owned()];
     headings.extend(scaler_columns(scaler).iter().map(|h| h.to_string()));
     headings.push("scaled s".to_owned());
@@ -44,7 +47,7 @@ pub(super) fn forward_one(doc: &mut Document, e: &Explanation, row: &RowExplanat
         .collect();
     doc.table(headings, lines);
     for (j, name) in e.input_names.iter().enumerate() {
-        doc.formula(
+        doc.formula(spelled(
             format!(
                 "{name}: s = {}",
                 scaling_written(scaler, j, row.raw_inputs[j], row.scaled_inputs[j])
@@ -59,12 +62,12 @@ pub(super) fn forward_one(doc: &mut Document, e: &Explanation, row: &RowExplanat
                     row.scaled_inputs[j]
                 ))
             ),
-        );
+        ));
     }
     doc.text("The scaled inputs are the network's input vector:");
     doc.equation(vec![
-        sym(math("x = a₀", "x = a_{0}")),
-        op("="),
+        sym(spaced(vec![symbol("x"), Expr::Op(Equals), indexed("a", 0)])),
+        op(Equals),
         mat(NumberMatrix::column(&row.scaled_inputs)),
     ]);
 }
@@ -104,27 +107,32 @@ pub(super) fn forward_two(doc: &mut Document, e: &Explanation, row: &RowExplanat
             if n_in == 1 { "input" } else { "inputs" },
             if n_out == 1 { "neuron" } else { "neurons" },
         ));
-        let (x, lx) = (input_name(l), input_name(l));
-        doc.formula(
-            format!(
-                "z{s} = W{s} · {} + b{s}      ({n_out}×1) = ({n_out}×{n_in}) · ({n_in}×1) + ({n_out}×1)",
-                x.plain,
-                s = sub(l)
-            ),
-            format!(
-                r"z_{{{l}}} = W_{{{l}}} \cdot {} + b_{{{l}}} \qquad ({n_out}\times 1) = ({n_out}\times {n_in}) \cdot ({n_in}\times 1) + ({n_out}\times 1)",
-                lx.latex
-            ),
-        );
+        doc.formula(spaced(vec![
+            indexed("z", l),
+            Expr::Op(Equals),
+            indexed("W", l),
+            Expr::Op(Times),
+            input_name(l),
+            Expr::Op(Plus),
+            indexed("b", l),
+            Expr::Gap(Gap::Qquad),
+            Expr::Shape(n_out, 1),
+            Expr::Op(Equals),
+            Expr::Shape(n_out, n_in),
+            Expr::Op(Times),
+            Expr::Shape(n_in, 1),
+            Expr::Op(Plus),
+            Expr::Shape(n_out, 1),
+        ]));
         doc.equation(vec![
-            sym(named("z", "z", l)),
-            op("="),
+            sym(indexed("z", l)),
+            op(Equals),
             mat(NumberMatrix::grid(&parameters.weight)),
-            op("·"),
+            op(Times),
             mat(NumberMatrix::column(input)),
-            op("+"),
+            op(Plus),
             mat(NumberMatrix::column(&parameters.bias)),
-            op("="),
+            op(Equals),
             mat(NumberMatrix::column(&step.z)),
         ]);
         if n_in <= 6 {
@@ -141,7 +149,7 @@ pub(super) fn forward_two(doc: &mut Document, e: &Explanation, row: &RowExplanat
                     .collect();
                 let plain = format!(
                     "z{}[{}] = {} + {} = {}",
-                    sub(l),
+                    subscript_digits(l),
                     j + 1,
                     terms.join(" + "),
                     factor(parameters.bias[j]),
@@ -152,20 +160,23 @@ pub(super) fn forward_two(doc: &mut Document, e: &Explanation, row: &RowExplanat
                     j + 1,
                     latex_expr(plain.split_once(" = ").map(|(_, r)| r).unwrap_or_default())
                 );
-                doc.formula(plain, latex);
+                doc.formula(spelled(plain, latex));
             }
         }
         if k == last {
-            doc.formula(
-                format!("a{s} = z{s}   (the output layer is linear)", s = sub(l)),
-                format!(r"a_{{{l}}} = z_{{{l}}} \quad \text{{(the output layer is linear)}}"),
-            );
+            doc.formula(spaced(vec![
+                indexed("a", l),
+                Expr::Op(Equals),
+                indexed("z", l),
+                Expr::Gap(Gap::Quad),
+                Expr::Note("the output layer is linear"),
+            ]));
         } else {
             let f = activation_formula(step.activation, l);
-            doc.formula(f.plain, f.latex);
+            doc.formula(f);
             doc.equation(vec![
-                sym(named("a", "a", l)),
-                op("="),
+                sym(indexed("a", l)),
+                op(Equals),
                 mat(NumberMatrix::column(&step.a)),
             ]);
         }
@@ -191,13 +202,15 @@ pub(super) fn forward_three(
                 scaled: y_scaled,
             },
         ) => {
-            doc.formula(
-                format!("ŷ = a{} = {}   (scaled)", sub(big_l), num(scaled[0])),
-                format!(
-                    r"\hat{{y}} = a_{{{big_l}}} = {} \quad \text{{(scaled)}}",
-                    latex_num(&num(scaled[0]))
-                ),
-            );
+            doc.formula(spaced(vec![
+                symbol("ŷ"),
+                Expr::Op(Equals),
+                indexed("a", big_l),
+                Expr::Op(Equals),
+                Expr::Number(scaled[0]),
+                Expr::Gap(Gap::Quad),
+                Expr::Note("scaled"),
+            ]));
             if let Some(scaler) = &e.target_scaler {
                 let (formula, numbers) = inverse_written(scaler, scaled[0], in_target_units[0]);
                 doc.text(format!(
@@ -205,7 +218,7 @@ pub(super) fn forward_three(
                     scaling_name(scaler)
                 ));
                 let target = &e.target_name;
-                doc.formula(
+                doc.formula(spelled(
                     format!("{target} = {formula} = {numbers}"),
                     format!(
                         r"\text{{{}}} = {} = {}",
@@ -213,18 +226,18 @@ pub(super) fn forward_three(
                         latex_words(&formula),
                         latex_expr(&numbers)
                     ),
-                );
+                ));
                 doc.text(format!(
                     "The row's target, scaled the same way: {target} = {}",
                     num(*raw)
                 ));
-                doc.formula(
+                doc.formula(spelled(
                     format!("y = {}", scaling_written(scaler, 0, *raw, *y_scaled)),
                     format!(
                         "y = {}",
                         latex_expr(&scaling_written(scaler, 0, *raw, *y_scaled))
                     ),
-                );
+                ));
             }
             let k = scaled.len();
             doc.text(if k == 1 {
@@ -245,14 +258,14 @@ pub(super) fn forward_three(
                     r"\frac{1}{K}\sum_k (\hat{y}_k - y_k)^{2}",
                 )
             };
-            doc.formula(
+            doc.formula(spelled(
                 format!("C = {plain_form} = {written} = {}", num(row.cost)),
                 format!(
                     "C = {latex_form} = {} = {}",
                     latex_expr(&written),
                     latex_num(&num(row.cost))
                 ),
-            );
+            ));
         }
         (
             OutputValue::Probabilities {
@@ -263,14 +276,14 @@ pub(super) fn forward_three(
         ) => {
             doc.text(format!(
                 "The softmax turns the outputs z{} into class probabilities:",
-                sub(big_l)
+                subscript_digits(big_l)
             ));
-            doc.formula(
-                format!("p = softmax(z{}),  p_k = e^(z_k) / Σ_j e^(z_j)", sub(big_l)),
+            doc.formula(spelled(
+                format!("p = softmax(z{}),  p_k = e^(z_k) / Σ_j e^(z_j)", subscript_digits(big_l)),
                 format!(
                     r"p = \mathrm{{softmax}}(z_{{{big_l}}}), \quad p_k = \frac{{e^{{z_k}}}}{{\sum_j e^{{z_j}}}}"
                 ),
-            );
+            ));
             let z = &row.layers[big_l - 1].z;
             let lines = e
                 .labels
@@ -279,7 +292,11 @@ pub(super) fn forward_three(
                 .map(|(k, name)| vec![name.clone(), num(z[k]), num(probabilities[k])])
                 .collect();
             doc.table(
-                vec!["class".into(), format!("z{}", sub(big_l)), "p".into()],
+                vec![
+                    "class".into(),
+                    format!("z{}", subscript_digits(big_l)),
+                    "p".into(),
+                ],
                 lines,
             );
             doc.text(format!(
@@ -288,7 +305,7 @@ pub(super) fn forward_three(
                 num(probabilities[*predicted])
             ));
             doc.text(format!("The cost, {}:", cost_words(e.architecture.loss)));
-            doc.formula(
+            doc.formula(spelled(
                 format!(
                     "C = −ln p_{label} = −ln {} = {}",
                     num(probabilities[*index]),
@@ -300,7 +317,7 @@ pub(super) fn forward_three(
                     latex_num(&num(probabilities[*index])),
                     latex_num(&num(row.cost))
                 ),
-            );
+            ));
         }
         _ => doc.text("(the output and the target do not match: no cost shown)"),
     }

@@ -3,7 +3,7 @@
 //! units.
 
 use crate::data::scale::Scaler;
-use crate::explain::document::{math, Math};
+use crate::explain::expr::{spelled, Expr};
 use crate::explain::number::{factor, num};
 
 /// The scaler's numbers for column `j`: (headings, cells) and the formula.
@@ -23,13 +23,13 @@ pub(super) fn scaler_cells(scaler: &Scaler, j: usize) -> Vec<String> {
     }
 }
 
-pub(super) fn scaler_formula(scaler: &Scaler) -> Math {
+pub(super) fn scaler_formula(scaler: &Scaler) -> Expr {
     match scaler {
-        Scaler::Minmax { low, high, .. } if *low == 0.0 && *high == 1.0 => math(
+        Scaler::Minmax { low, high, .. } if *low == 0.0 && *high == 1.0 => spelled(
             "s = (x − min) / (max − min)",
             r"s = \frac{x - \min}{\max - \min}",
         ),
-        Scaler::Minmax { low, high, .. } => math(
+        Scaler::Minmax { low, high, .. } => spelled(
             format!(
                 "s = {} + (x − min) / (max − min) · ({} − {})",
                 num(*low),
@@ -43,11 +43,11 @@ pub(super) fn scaler_formula(scaler: &Scaler) -> Math {
                 factor(*low)
             ),
         ),
-        Scaler::Standard { .. } => math(
+        Scaler::Standard { .. } => spelled(
             "s = (x − mean) / std",
             r"s = \frac{x - \mathrm{mean}}{\mathrm{std}}",
         ),
-        Scaler::Identity { .. } => math("s = x (no scaling)", r"s = x"),
+        Scaler::Identity { .. } => spelled("s = x (no scaling)", r"s = x"),
     }
 }
 

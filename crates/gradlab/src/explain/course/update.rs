@@ -1,8 +1,8 @@
 //! The update: one step of the optimizer with the batch gradient.
 
-use crate::explain::course::notation::named;
-use crate::explain::document::{mat, math, op, sym, Document, NumberMatrix};
-use crate::explain::latex_math::latex_num;
+use crate::explain::document::{mat, op, sym, Document, NumberMatrix};
+use crate::explain::expr::Operator::{Becomes, Colon, Equals, Minus, Times, To};
+use crate::explain::expr::{indexed, partial, spaced, symbol, Expr};
 use crate::explain::number::num;
 use crate::methods::explain::Explanation;
 use crate::train::optimizer::Optimizer;
@@ -16,10 +16,15 @@ pub(super) fn update(doc: &mut Document, e: &Explanation) {
             "Plain gradient descent, every parameter θ moved against its gradient, with learning rate η = {}:",
             num(u.learning_rate)
         ));
-        doc.formula(
-            "θ ← θ − η · ∂C/∂θ",
-            r"\theta \leftarrow \theta - \eta \cdot \frac{\partial C}{\partial \theta}",
-        );
+        doc.formula(spaced(vec![
+            symbol("θ"),
+            Expr::Op(Becomes),
+            symbol("θ"),
+            Expr::Op(Minus),
+            symbol("η"),
+            Expr::Op(Times),
+            partial(symbol("θ")),
+        ]));
     } else {
         doc.text(format!(
             "One step of {} (learning rate η = {}, weight decay λ = {}), from fresh optimizer state as at the start of training; the rule is in gradlab::train::optimizer.",
@@ -31,9 +36,8 @@ pub(super) fn update(doc: &mut Document, e: &Explanation) {
     for (k, (before, after)) in u.before.iter().zip(&u.after).enumerate() {
         let l = k + 1;
         let gradient = &e.batch.trainer[k];
-        for (name, lname, b, g, a) in [
+        for (name, b, g, a) in [
             (
-                "W",
                 "W",
                 NumberMatrix::grid(&before.weight),
                 NumberMatrix::grid(&gradient.weight),
@@ -41,27 +45,26 @@ pub(super) fn update(doc: &mut Document, e: &Explanation) {
             ),
             (
                 "b",
-                "b",
                 NumberMatrix::column(&before.bias),
                 NumberMatrix::column(&gradient.bias),
                 NumberMatrix::column(&after.bias),
             ),
         ] {
-            let target = named(name, lname, l);
+            let target = indexed(name, l);
             if sgd {
                 doc.equation(vec![
                     sym(target),
-                    op("←"),
+                    op(Becomes),
                     mat(b),
-                    op("−"),
-                    sym(math(num(u.learning_rate), latex_num(&num(u.learning_rate)))),
-                    op("·"),
+                    op(Minus),
+                    sym(Expr::Number(u.learning_rate)),
+                    op(Times),
                     mat(g),
-                    op("="),
+                    op(Equals),
                     mat(a),
                 ]);
             } else {
-                doc.equation(vec![sym(target), op(":"), mat(b), op("→"), mat(a)]);
+                doc.equation(vec![sym(target), op(Colon), mat(b), op(To), mat(a)]);
             }
         }
     }

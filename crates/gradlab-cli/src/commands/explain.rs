@@ -2,7 +2,8 @@
 //! step I, II, III, backprop output → hidden and hidden → input, the batch
 //! gradient and one update — written out with the numbers the engine really
 //! uses (`gradlab::methods::explain` reads them from its own forward and
-//! backward pass; nothing here computes a network).
+//! backward pass; `gradlab::explain` writes them out as a document and
+//! renders it; this command only parses, calls the engine and prints).
 //!
 //! Rows are 1-based data rows of the file (the header is row 0; blank lines
 //! are not counted), as in every error message. Without `--model` the

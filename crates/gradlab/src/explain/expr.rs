@@ -68,6 +68,15 @@ pub enum Expr {
     Arithmetic(String),
     /// A name set upright: `onehot`, `softmax`.
     Word(&'static str),
+    /// A formula in words and symbols (`mean + ŷ · std`); LaTeX sets the
+    /// words upright.
+    WordFormula(String),
+    /// Text, such as a column's name.
+    Text(String),
+    /// A formula for a named column: `temp_c: s = …`.
+    Labelled(String, Box<Expr>),
+    /// Entry `i` (1-based) of a vector: `z₁[2]`.
+    Entry(Box<Expr>, usize),
     /// An operator.
     Op(Operator),
     /// Parts side by side, separated by spaces.

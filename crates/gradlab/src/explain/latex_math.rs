@@ -49,6 +49,10 @@ pub fn latex(expr: &Expr) -> String {
         Expr::Number(v) => latex_num(&num(*v)),
         Expr::Arithmetic(text) => latex_expr(text),
         Expr::Word(word) => format!(r"\mathrm{{{word}}}"),
+        Expr::WordFormula(text) => latex_words(text),
+        Expr::Text(text) => format!(r"\text{{{}}}", latex_escape(text)),
+        Expr::Labelled(label, e) => format!(r"\text{{{}}}:\ {}", latex_escape(label), latex(e)),
+        Expr::Entry(e, i) => format!("{}[{i}]", latex(e)),
         Expr::Op(op) => latex_operator(*op).to_owned(),
         Expr::Row(parts) => parts
             .iter()
@@ -170,6 +174,18 @@ mod tests {
             r"\frac{\partial C}{\partial b_{3}}"
         );
         assert_eq!(latex(&Expr::Number(1.5e-6)), r"1.5 \times 10^{-6}");
+        let scaled = Expr::Labelled(
+            "temp_c".into(),
+            Box::new(spaced(vec![
+                Expr::Entry(Box::new(indexed("z", 1)), 2),
+                Expr::Op(Operator::Equals),
+                Expr::Arithmetic("(2 − 1) · 0.5".into()),
+            ])),
+        );
+        assert_eq!(
+            latex(&scaled),
+            r"\text{temp\_c}:\ z_{1}[2] = (2 - 1)  \cdot  0.5"
+        );
     }
 
     #[test]

@@ -43,6 +43,9 @@ pub fn plain(expr: &Expr) -> String {
         Expr::Number(v) => num(*v),
         Expr::Arithmetic(text) => text.clone(),
         Expr::Word(word) => (*word).to_owned(),
+        Expr::WordFormula(text) | Expr::Text(text) => text.clone(),
+        Expr::Labelled(label, e) => format!("{label}: {}", plain(e)),
+        Expr::Entry(e, i) => format!("{}[{i}]", plain(e)),
         Expr::Op(op) => plain_operator(*op).to_owned(),
         Expr::Row(parts) => parts.iter().map(plain).collect::<Vec<_>>().join(" "),
         Expr::Partial(e) => format!("∂C/∂{}", plain(e)),
@@ -78,5 +81,14 @@ mod tests {
             Expr::Shape(2, 1),
         ]);
         assert_eq!(plain(&gradient), "∂C/∂W₂ = (W₃ᵀ · δ₃)      (2×1)");
+        let scaled = Expr::Labelled(
+            "temp_c".into(),
+            Box::new(spaced(vec![
+                Expr::Entry(Box::new(indexed("z", 1)), 2),
+                Expr::Op(Operator::Equals),
+                Expr::Arithmetic("(2 − 1) · 0.5".into()),
+            ])),
+        );
+        assert_eq!(plain(&scaled), "temp_c: z₁[2] = (2 − 1) · 0.5");
     }
 }

@@ -9,7 +9,7 @@ use crate::explain::course::scaling::{
 use crate::explain::document::{mat, op, sym, Document, NumberMatrix};
 use crate::explain::expr::Operator::{Equals, Plus, Times};
 use crate::explain::expr::{indexed, spaced, spelled, symbol, Expr, Gap};
-use crate::explain::latex_math::{latex_escape, latex_expr, latex_num, latex_words};
+use crate::explain::latex_math::{latex_escape, latex_num};
 use crate::explain::number::{factor, num};
 use crate::explain::plain_math::subscript_digits;
 use crate::methods::explain::{Explanation, OutputValue, RowExplanation, TargetValue};
@@ -47,21 +47,14 @@ pub(super) fn forward_one(doc: &mut Document, e: &Explanation, row: &RowExplanat
         .collect();
     doc.table(headings, lines);
     for (j, name) in e.input_names.iter().enumerate() {
-        doc.formula(spelled(
-            format!(
-                "{name}: s = {}",
-                scaling_written(scaler, j, row.raw_inputs[j], row.scaled_inputs[j])
-            ),
-            format!(
-                r"\text{{{}}}:\ s = {}",
-                latex_escape(name),
-                latex_expr(&scaling_written(
-                    scaler,
-                    j,
-                    row.raw_inputs[j],
-                    row.scaled_inputs[j]
-                ))
-            ),
+        let written = scaling_written(scaler, j, row.raw_inputs[j], row.scaled_inputs[j]);
+        doc.formula(Expr::Labelled(
+            name.clone(),
+            Box::new(spaced(vec![
+                symbol("s"),
+                Expr::Op(Equals),
+                Expr::Arithmetic(written),
+            ])),
         ));
     }
     doc.text("The scaled inputs are the network's input vector:");
@@ -147,20 +140,17 @@ pub(super) fn forward_two(doc: &mut Document, e: &Explanation, row: &RowExplanat
                         )
                     })
                     .collect();
-                let plain = format!(
-                    "z{}[{}] = {} + {} = {}",
-                    subscript_digits(l),
-                    j + 1,
+                let written = format!(
+                    "{} + {} = {}",
                     terms.join(" + "),
                     factor(parameters.bias[j]),
                     num(step.z[j])
                 );
-                let latex = format!(
-                    "z_{{{l}}}[{}] = {}",
-                    j + 1,
-                    latex_expr(plain.split_once(" = ").map(|(_, r)| r).unwrap_or_default())
-                );
-                doc.formula(spelled(plain, latex));
+                doc.formula(spaced(vec![
+                    Expr::Entry(Box::new(indexed("z", l)), j + 1),
+                    Expr::Op(Equals),
+                    Expr::Arithmetic(written),
+                ]));
             }
         }
         if k == last {
@@ -218,26 +208,22 @@ pub(super) fn forward_three(
                     scaling_name(scaler)
                 ));
                 let target = &e.target_name;
-                doc.formula(spelled(
-                    format!("{target} = {formula} = {numbers}"),
-                    format!(
-                        r"\text{{{}}} = {} = {}",
-                        latex_escape(target),
-                        latex_words(&formula),
-                        latex_expr(&numbers)
-                    ),
-                ));
+                doc.formula(spaced(vec![
+                    Expr::Text(target.clone()),
+                    Expr::Op(Equals),
+                    Expr::WordFormula(formula),
+                    Expr::Op(Equals),
+                    Expr::Arithmetic(numbers),
+                ]));
                 doc.text(format!(
                     "The row's target, scaled the same way: {target} = {}",
                     num(*raw)
                 ));
-                doc.formula(spelled(
-                    format!("y = {}", scaling_written(scaler, 0, *raw, *y_scaled)),
-                    format!(
-                        "y = {}",
-                        latex_expr(&scaling_written(scaler, 0, *raw, *y_scaled))
-                    ),
-                ));
+                doc.formula(spaced(vec![
+                    symbol("y"),
+                    Expr::Op(Equals),
+                    Expr::Arithmetic(scaling_written(scaler, 0, *raw, *y_scaled)),
+                ]));
             }
             let k = scaled.len();
             doc.text(if k == 1 {
@@ -258,14 +244,15 @@ pub(super) fn forward_three(
                     r"\frac{1}{K}\sum_k (\hat{y}_k - y_k)^{2}",
                 )
             };
-            doc.formula(spelled(
-                format!("C = {plain_form} = {written} = {}", num(row.cost)),
-                format!(
-                    "C = {latex_form} = {} = {}",
-                    latex_expr(&written),
-                    latex_num(&num(row.cost))
-                ),
-            ));
+            doc.formula(spaced(vec![
+                symbol("C"),
+                Expr::Op(Equals),
+                spelled(plain_form, latex_form),
+                Expr::Op(Equals),
+                Expr::Arithmetic(written),
+                Expr::Op(Equals),
+                Expr::Number(row.cost),
+            ]));
         }
         (
             OutputValue::Probabilities {

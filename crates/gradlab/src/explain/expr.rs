@@ -11,6 +11,8 @@ pub enum Index {
     Letter(&'static str),
     /// An index expression: `_{l+1}` in both spellings.
     Braced(&'static str),
+    /// A word, such as a class's name: `_fever` / `_{\text{fever}}`.
+    Word(String),
 }
 
 /// A symbol: a name with an optional subscript, maybe transposed.
@@ -44,6 +46,8 @@ pub enum Operator {
     To,
     /// `:`, a name and what follows.
     Colon,
+    /// `/`, a division written inline.
+    Over,
 }
 
 /// Horizontal space between the parts of a formula.
@@ -85,6 +89,14 @@ pub enum Expr {
     Partial(Box<Expr>),
     /// Parentheses sized to their content.
     Group(Box<Expr>),
+    /// Parentheses as typed, not sized.
+    Parens(Box<Expr>),
+    /// The square: `(ŷ − y)²`.
+    Squared(Box<Expr>),
+    /// Factors side by side, multiplied without a sign: `2 (ŷ − y)`.
+    Product(Vec<Expr>),
+    /// The negative natural logarithm: `−ln p`.
+    MinusLn(Box<Expr>),
     /// A function applied to an argument: `f′(z₁)`.
     Apply(Box<Expr>, Box<Expr>),
     /// The shape of a matrix: `(2×1)`.

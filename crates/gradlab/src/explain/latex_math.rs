@@ -16,6 +16,7 @@ pub fn latex_operator(op: Operator) -> &'static str {
         Operator::Becomes => r"\leftarrow",
         Operator::To => r"\to",
         Operator::Colon => ":",
+        Operator::Over => "/",
     }
 }
 
@@ -37,6 +38,7 @@ fn latex_symbol(s: &Symbol) -> String {
         Some(Index::Number(n)) => format!("_{{{n}}}"),
         Some(Index::Letter(l)) => format!("_{l}"),
         Some(Index::Braced(e)) => format!("_{{{e}}}"),
+        Some(Index::Word(w)) => format!(r"_{{\text{{{}}}}}", latex_escape(w)),
     };
     let mark = if s.transposed { r"^{\top}" } else { "" };
     format!("{}{index}{mark}", latex_name(s.name))
@@ -62,6 +64,10 @@ pub fn latex(expr: &Expr) -> String {
             .join(" "),
         Expr::Partial(e) => format!(r"\frac{{\partial C}}{{\partial {}}}", latex(e)),
         Expr::Group(e) => format!(r"\left({}\right)", latex(e)),
+        Expr::Parens(e) => format!("({})", latex(e)),
+        Expr::Squared(e) => format!("{}^{{2}}", latex(e)),
+        Expr::Product(factors) => factors.iter().map(latex).collect::<Vec<_>>().join(r"\,"),
+        Expr::MinusLn(e) => format!(r"-\ln {}", latex(e)),
         Expr::Apply(f, x) => format!("{}({})", latex(f), latex(x)),
         Expr::Shape(r, c) => format!(r"({r}\times {c})"),
         Expr::Gap(Gap::Quad) => r"\quad".to_owned(),

@@ -22,6 +22,7 @@ pub fn plain_operator(op: Operator) -> &'static str {
         Operator::Becomes => "←",
         Operator::To => "→",
         Operator::Colon => ":",
+        Operator::Over => "/",
     }
 }
 
@@ -31,6 +32,7 @@ fn plain_symbol(s: &Symbol) -> String {
         Some(Index::Number(n)) => subscript_digits(*n),
         Some(Index::Letter(l)) => format!("_{l}"),
         Some(Index::Braced(e)) => format!("_{{{e}}}"),
+        Some(Index::Word(w)) => format!("_{w}"),
     };
     let mark = if s.transposed { "ᵀ" } else { "" };
     format!("{}{index}{mark}", s.name)
@@ -49,7 +51,10 @@ pub fn plain(expr: &Expr) -> String {
         Expr::Op(op) => plain_operator(*op).to_owned(),
         Expr::Row(parts) => parts.iter().map(plain).collect::<Vec<_>>().join(" "),
         Expr::Partial(e) => format!("∂C/∂{}", plain(e)),
-        Expr::Group(e) => format!("({})", plain(e)),
+        Expr::Group(e) | Expr::Parens(e) => format!("({})", plain(e)),
+        Expr::Squared(e) => format!("{}²", plain(e)),
+        Expr::Product(factors) => factors.iter().map(plain).collect::<Vec<_>>().join(" "),
+        Expr::MinusLn(e) => format!("−ln {}", plain(e)),
         Expr::Apply(f, x) => format!("{}({})", plain(f), plain(x)),
         Expr::Shape(r, c) => format!("({r}×{c})"),
         // Joined with a space on each side: 3 and 6 spaces in all.

@@ -2,9 +2,9 @@
 //! gradients of its weights and biases.
 
 use crate::explain::course::activation::{activation_words, derivative_formula};
-use crate::explain::course::notation::{input_name, layer_input};
+use crate::explain::course::notation::{error, input_name, layer_input};
 use crate::explain::document::{mat, op, sym, Document, NumberMatrix};
-use crate::explain::expr::Operator::{Equals, Hadamard, Minus, Times};
+use crate::explain::expr::Operator::{Equals, Hadamard, Minus, Over, Times};
 use crate::explain::expr::{
     apply, group, indexed, indexed_by, partial, spaced, spelled, symbol, text_only, transposed,
     Expr, Gap,
@@ -38,18 +38,15 @@ pub(super) fn backprop_output(doc: &mut Document, row: &RowExplanation, suffix: 
                 subscript_digits(big_l),
                 subscript_digits(big_l)
             ));
-            let (plain, latex) = if k == 1 {
-                ("2 (ŷ − y)".to_owned(), r"2\,(\hat{y} - y)".to_owned())
-            } else {
-                (
-                    format!("2 (ŷ − y) / {k}"),
-                    format!(r"2\,(\hat{{y}} - y) / {k}"),
-                )
-            };
+            // ∂/∂ŷ of (ŷ − y)², averaged over the k outputs.
+            let mut slope = vec![Expr::Product(vec![Expr::Number(2.0), error()])];
+            if k > 1 {
+                slope.extend([Expr::Op(Over), Expr::Number(k as f64)]);
+            }
             let written = format!("2 · ({} − {})", num(scaled[0]), factor(*y));
             let mut formula = delta_by_z();
             formula.extend([
-                spelled(plain, latex),
+                spaced(slope),
                 Expr::Op(Equals),
                 Expr::Arithmetic(written),
                 Expr::Op(Equals),

@@ -2,14 +2,13 @@
 //! activations, the output and the cost.
 
 use crate::explain::course::activation::{activation_formula, activation_words};
-use crate::explain::course::notation::{input_name, layer_input};
+use crate::explain::course::notation::{error, input_name, layer_input};
 use crate::explain::course::scaling::{
     inverse_written, scaler_cells, scaler_columns, scaler_formula, scaling_name, scaling_written,
 };
 use crate::explain::document::{mat, op, sym, Document, NumberMatrix};
 use crate::explain::expr::Operator::{Equals, Plus, Times};
-use crate::explain::expr::{indexed, spaced, spelled, symbol, Expr, Gap};
-use crate::explain::latex_math::{latex_escape, latex_num};
+use crate::explain::expr::{indexed, spaced, spelled, symbol, Expr, Gap, Index, Symbol};
 use crate::explain::number::{factor, num};
 use crate::explain::plain_math::subscript_digits;
 use crate::methods::explain::{Explanation, OutputValue, RowExplanation, TargetValue};
@@ -236,10 +235,10 @@ pub(super) fn forward_three(
             } else {
                 "…".to_owned()
             };
-            let (plain_form, latex_form) = if k == 1 {
-                ("(ŷ − y)²", r"(\hat{y} - y)^{2}")
+            let form = if k == 1 {
+                Expr::Squared(Box::new(error()))
             } else {
-                (
+                spelled(
                     "1/K Σ_k (ŷ_k − y_k)²",
                     r"\frac{1}{K}\sum_k (\hat{y}_k - y_k)^{2}",
                 )
@@ -247,7 +246,7 @@ pub(super) fn forward_three(
             doc.formula(spaced(vec![
                 symbol("C"),
                 Expr::Op(Equals),
-                spelled(plain_form, latex_form),
+                form,
                 Expr::Op(Equals),
                 Expr::Arithmetic(written),
                 Expr::Op(Equals),
@@ -292,19 +291,20 @@ pub(super) fn forward_three(
                 num(probabilities[*predicted])
             ));
             doc.text(format!("The cost, {}:", cost_words(e.architecture.loss)));
-            doc.formula(spelled(
-                format!(
-                    "C = −ln p_{label} = −ln {} = {}",
-                    num(probabilities[*index]),
-                    num(row.cost)
-                ),
-                format!(
-                    r"C = -\ln p_{{\text{{{}}}}} = -\ln {} = {}",
-                    latex_escape(label),
-                    latex_num(&num(probabilities[*index])),
-                    latex_num(&num(row.cost))
-                ),
-            ));
+            let p_of_class = Expr::Symbol(Symbol {
+                name: "p",
+                index: Some(Index::Word(label.clone())),
+                transposed: false,
+            });
+            doc.formula(spaced(vec![
+                symbol("C"),
+                Expr::Op(Equals),
+                Expr::MinusLn(Box::new(p_of_class)),
+                Expr::Op(Equals),
+                Expr::MinusLn(Box::new(Expr::Number(probabilities[*index]))),
+                Expr::Op(Equals),
+                Expr::Number(row.cost),
+            ]));
         }
         _ => doc.text("(the output and the target do not match: no cost shown)"),
     }

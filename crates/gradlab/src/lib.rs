@@ -159,6 +159,8 @@
 //!   side by side.
 //! - [`analysis`]: loss landscapes, restarts and minima, LeCun's
 //!   recommendations, prediction grids.
+//! - [`explain`]: the course's hand calculation as a document of typed
+//!   formulas, rendered as text, markdown or LaTeX.
 //! - [`bench`]: the reference workloads.
 #![warn(missing_docs)]
 
@@ -168,6 +170,7 @@ pub mod bench;
 pub mod data;
 pub mod element;
 pub mod error;
+pub mod explain;
 pub mod fit;
 pub mod float_text;
 pub mod matrix;

@@ -159,7 +159,7 @@
 //!   side by side.
 //! - [`analysis`]: loss landscapes, restarts and minima, LeCun's
 //!   recommendations, prediction grids.
-//! - [`bench`](mod@bench): the reference workloads.
+//! - [`bench`]: the reference workloads.
 #![warn(missing_docs)]
 
 pub mod analysis;

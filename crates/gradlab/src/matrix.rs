@@ -5,13 +5,10 @@
 //! thread per block of the output when it is big ([`gemm`]); everything else
 //! here is a plain loop.
 //!
-//! faer 0.24 was measured against the `gemm` crate 0.19 (the same author's
-//! earlier library, also in faer's dependencies) on large_cls's three
-//! products (1000 × 1000 weights, batch 128, five layers cycled, cut into
-//! 8 blocks as here; issue 6): faer was faster on every one, on one thread
-//! (medians 96–100 against 86–88 GFLOP/s forward, 87–94 against 66–87 for
-//! δ·W, 94–98 against 89–93 for δᵀ·x) and on two (184–199 against 146–173,
-//! 165–181 against 125–164, 182–198 against 172–184).
+//! faer is the GEMM rather than the `gemm` crate (the same author's lower-level
+//! library, also among faer's dependencies) because it is the faster of the
+//! two on each of large_cls's three products, on one thread and on two
+//! (`bench/README.md` has the figures).
 
 use crate::element::Float;
 use faer::linalg::matmul::matmul;
@@ -367,8 +364,8 @@ fn blocks_on(work: usize, threads: usize) -> usize {
 
 /// faer's x86 kernels return with the upper halves of the AVX registers in
 /// use (no `vzeroupper`). Scalar and SSE code that runs next (libm's `tanh`,
-/// `exp`) then pays a state-transition penalty on every instruction, measured
-/// at 10–100× (DESIGN.md §5). Clearing the state after each product avoids it.
+/// `exp`) then pays a state-transition penalty on every instruction, which
+/// makes it 10–100× slower. Clearing the state after each product avoids it.
 #[inline]
 fn clear_upper_avx_state() {
     #[cfg(target_arch = "x86_64")]

@@ -71,7 +71,7 @@ pub struct TrainingRows {
     pub validation: Vec<usize>,
 }
 
-/// Everything [`fit`] sets up before the first epoch.
+/// Everything [`fit`](crate::fit::fit) sets up before the first epoch.
 #[derive(Debug, Clone)]
 pub struct Prepared<T> {
     /// The model's metadata, with scalers fitted on the training rows.
@@ -147,7 +147,7 @@ fn training_rows(dataset: &Dataset, split: &Split, settings: &FitSettings) -> Re
     })
 }
 
-/// The network [`fit`] builds for `dataset`: one input per input column;
+/// The network [`fit`](crate::fit::fit) builds for `dataset`: one input per input column;
 /// one linear output and the MSE for regression, one output per class and
 /// the softmax cross-entropy for classification.
 pub fn architecture_for(dataset: &Dataset, settings: &FitSettings) -> Architecture {

@@ -3,7 +3,7 @@
 //! Trains a regression model (the temperature two hours later, in °C) and a
 //! classification model (its class: normal / elevated / fever) on the
 //! shipped fever data with the library's default settings, reports how close
-//! they come to what is possible (DESIGN.md §2), checks them on fresh rows of
+//! they come to what is possible (`docs/fever.md`), checks them on fresh rows of
 //! the same generator, shows a few predictions as sentences, compares the
 //! course's three ways to tune the weights (brute force, numerical gradient,
 //! backprop) on a 2-2-1 network, and writes both models and their pictures
@@ -43,7 +43,7 @@ const REGRESSION_TARGET: &str = "temp_2h_c";
 /// The classification target.
 const CLASSIFICATION_TARGET: &str = "status_2h";
 /// The best accuracy any classifier can reach on this generator, measured on
-/// 200,000 rows (DESIGN.md §2).
+/// 200,000 rows (`docs/fever.md`).
 const BEST_ACCURACY: f64 = 0.926;
 /// Fresh rows drawn from the generator with another seed than the file's
 /// (seed 1), to show that the models generalise.

@@ -161,7 +161,7 @@
 //!   recommendations, prediction grids.
 //! - [`explain`]: the course's hand calculation as a document of typed
 //!   formulas, rendered as text, markdown or LaTeX.
-//! - [`bench`]: the reference workloads.
+//! - [`bench`](mod@bench): the reference workloads.
 #![warn(missing_docs)]
 
 pub mod analysis;

@@ -11,26 +11,29 @@ use crate::output::{self, Console};
 use crate::parse::{self, ParamNames, Range, WeightCount};
 use crate::progress::CountBar;
 use crate::report;
-use crate::start::{self, Start};
+use crate::start::{self, rows_note, weights_note};
 use crate::start_args::StartArgs;
 use clap::Args;
 use gradlab::element::Float;
 use gradlab::float_text::round_trip_text;
-use gradlab::methods::brute_force::{
-    grid_points, log10_grid_points, measure_rate, search, BruteForceResult, BruteForceSettings,
-    GridAxis,
+use gradlab::methods::brute_force::GridAxis;
+use gradlab::methods::brute_force_experiment::{
+    self, grid_decimals, round_to, BruteForceEstimate, BruteForceExperimentSettings,
+    BruteForcePlan, BruteForceProgress, BruteForceSearch, SearchedWeight,
 };
-use gradlab::nn::init::Init;
-use gradlab::nn::network::{Architecture, Network};
-use gradlab::nn::parameter_ref::ParameterRef;
+use gradlab::methods::brute_force_growth::{
+    self, BruteForceGrowth, GrowthProgress, GrowthRow, GrowthSettings, LARGE_DEPTH, LARGE_WIDTH,
+};
+use gradlab::methods::brute_force_rate::EvaluationRate;
+use gradlab::methods::compare::WeightChoice;
+use gradlab::methods::start::Start;
+use gradlab::model::AnyModel;
 use gradlab::settings::FitSettings;
-use gradlab::train::evaluation::evaluate_cost;
-use gradlab::train::trainer::Examples;
 use gradlab::Precision;
 use serde::Serialize;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 /// The defaults shown by `--help`, taken from the engine's `Default`s.
 struct DefaultTexts {
@@ -95,12 +98,22 @@ impl BruteForceArgs {
             step: self.step,
         }
     }
-}
 
-/// The worker threads of a search: the global `--threads` (all cores when
-/// it is 0 or absent).
-pub fn available_threads() -> usize {
-    gradlab::matrix::threads()
+    /// The engine's settings; the search uses the global `--threads` (all
+    /// cores when it is 0 or absent).
+    fn settings(&self) -> BruteForceExperimentSettings {
+        let weights = match (&self.params, self.weights) {
+            (Some(names), _) => WeightChoice::Named(names.0.clone()),
+            (None, WeightCount::First(k)) => WeightChoice::First(k),
+            (None, WeightCount::All) => WeightChoice::All,
+        };
+        BruteForceExperimentSettings {
+            weights,
+            axis: self.axis(),
+            max_evaluations: self.max_evals,
+            threads: gradlab::matrix::threads(),
+        }
+    }
 }
 
 /// Runs `gradlab brute-force`.
@@ -125,316 +138,211 @@ pub fn run(args: BruteForceArgs, console: &Console) -> anyhow::Result<()> {
         .unwrap_or_default();
     let table = args.start.read()?;
     match precision {
-        Precision::F32 => Search::<f32>::new(&args, model.as_ref(), &table)?.run(console),
-        Precision::F64 => Search::<f64>::new(&args, model.as_ref(), &table)?.run(console),
+        Precision::F32 => run_in::<f32>(&args, model.as_ref(), &table, console),
+        Precision::F64 => run_in::<f64>(&args, model.as_ref(), &table, console),
     }
 }
 
-/// One brute-force run in precision `T`.
-struct Search<'a, T> {
-    args: &'a BruteForceArgs,
-    start: Start<T>,
-    settings: BruteForceSettings,
+/// One brute-force run (or its `--explain` table) in precision `T`.
+fn run_in<T: Float>(
+    args: &BruteForceArgs,
+    model: Option<&AnyModel>,
+    table: &gradlab::data::csv::Table,
+    console: &Console,
+) -> anyhow::Result<()> {
+    let start = start::from_args::<T>(&args.start, model, table)?;
+    let settings = args.settings();
+    let searched = settings.search_settings(&start.network)?.parameters.len();
+    if args.grid_out.is_some() && !args.explain && searched > 2 {
+        anyhow::bail!(
+            "--grid-out writes the grid of 1 or 2 weights; this search varies {searched}"
+        );
+    }
+    let notes = Notes {
+        rows: rows_note(&start.origin),
+        weights: weights_note(&start.origin),
+    };
+    if args.explain {
+        explain(args, &start, &notes, console)
+    } else {
+        search(args, &start, &settings, &notes, console)
+    }
 }
 
-impl<'a, T: Float> Search<'a, T> {
-    fn new(
-        args: &'a BruteForceArgs,
-        model: Option<&gradlab::model::AnyModel>,
-        table: &gradlab::data::csv::Table,
-    ) -> anyhow::Result<Self> {
-        let start = match (model, &args.start.model) {
-            (Some(model), Some(path)) => start::from_model::<T>(model, path, table)?,
-            _ => {
-                let dataset = args.start.dataset(table)?;
-                let precision = if T::BYTES == 8 {
-                    Precision::F64
-                } else {
-                    Precision::F32
-                };
-                let settings = args.start.fit_settings(precision);
-                start::from_settings::<T>(&dataset, &settings, table.source_name())?
-            }
-        };
-        let parameters = match &args.params {
-            Some(names) => names
-                .0
-                .iter()
-                .map(|name| ParameterRef::parse(name, &start.network))
-                .collect::<Result<Vec<_>, _>>()?,
-            None => match args.weights {
-                WeightCount::First(k) => ParameterRef::first(k, &start.network)?,
-                WeightCount::All => ParameterRef::all(&start.network),
-            },
-        };
-        if args.grid_out.is_some() && !args.explain && parameters.len() > 2 {
-            anyhow::bail!(
-                "--grid-out writes the grid of 1 or 2 weights; this search varies {}",
-                parameters.len()
-            );
-        }
-        let settings = BruteForceSettings {
-            parameters,
-            axis: args.axis(),
-            threads: available_threads(),
-            max_evaluations: args.max_evals,
-        };
-        Ok(Search {
-            args,
-            start,
-            settings,
-        })
-    }
+/// Which rows and which weights the start holds, for people.
+struct Notes {
+    rows: String,
+    weights: String,
+}
 
-    fn run(self, console: &Console) -> anyhow::Result<()> {
-        if self.args.explain {
-            return self.explain(console);
-        }
-        let network = &self.start.network;
-        let axis = self.settings.axis;
-        let k = self.settings.parameters.len();
-        let points = grid_points(axis.points(), k);
-        let log10_points = log10_grid_points(axis.points(), k);
-        console.note(self.plan_text());
-        let rate = Rate::measure(network, &self.start.train, &self.settings);
-        let log10_seconds = log10_points - rate.per_second.log10();
-        console.note(format!(
-            "estimate: {} evaluations/s ({}) → about {}",
-            rate_text(rate.per_second),
-            rate.how(),
-            report::duration_log10(log10_seconds)
-        ));
-        let points = match points {
-            Some(p) if p <= self.settings.max_evaluations => p,
-            _ => anyhow::bail!(
-                "the grid has {} points, more than --max-evals {}: estimated time {} at {} evaluations/s; search fewer weights or use a coarser grid (--range, --step)",
-                points_text(points, log10_points),
-                report::thousands(self.settings.max_evaluations),
-                report::duration_log10(log10_seconds),
-                rate_text(rate.per_second),
-            ),
-        };
-        let result = {
-            let bar = CountBar::new(*console, "brute force", points);
-            search(network, &self.start.train, &self.settings, &|done| {
-                bar.set(done)
-            })?
-        };
-        if let Some(path) = &self.args.grid_out {
-            self.write_grid(path, &result)?;
-        }
-        let report = self.report(&result, rate.per_second);
-        if self.args.json {
-            report::print_json(&report)?;
-        } else if self.args.grid_out.as_deref().is_some_and(output::is_dash) {
-            console.note(self.result_text(&report).trim_end());
-        } else {
-            report::print_text(&self.result_text(&report))?;
-        }
-        if let Some(path) = self
-            .args
-            .grid_out
-            .as_deref()
-            .filter(|p| !output::is_dash(p))
-        {
-            console.note(format!(
-                "grid of {} costs written to {}",
-                report::thousands(points),
-                path.display()
-            ));
-        }
-        Ok(())
-    }
-
-    /// What will be searched, before the search (stderr).
-    fn plan_text(&self) -> String {
-        let network = &self.start.network;
-        let axis = self.settings.axis;
-        let k = self.settings.parameters.len();
-        let names = names_text(&self.settings.parameters, network);
-        let others = if k == network.parameter_count() {
-            "every parameter is searched".to_owned()
-        } else {
-            format!("the others stay at {}", self.start.weights_note)
-        };
-        format!(
-            "brute force: {} of the {} parameters of {}: {names}\n\
-             {others}\n\
-             grid: {} values per weight ([{}, {}] step {}) → {} points, each a cost over {}",
-            report::thousands(k as u64),
-            report::thousands(network.parameter_count() as u64),
-            network.architecture(),
-            axis.points(),
-            axis.low,
-            axis.high,
-            axis.step,
-            points_text(
-                grid_points(axis.points(), k),
-                log10_grid_points(axis.points(), k)
-            ),
-            self.start.rows_note,
-        )
-    }
-
-    fn report(&self, result: &BruteForceResult, estimated_rate: f64) -> BruteForceJson {
-        let network = &self.start.network;
-        let decimals = grid_decimals(&self.settings.axis);
-        let weights = self
-            .settings
-            .parameters
-            .iter()
-            .zip(&result.best_values)
-            .map(|(p, &best)| WeightJson {
-                name: p.name(network),
-                best: round_to(best, decimals),
-                start: network.tensor(p.tensor)[p.index].as_f64(),
-            })
-            .collect();
-        BruteForceJson {
-            network: network.architecture().to_string(),
-            parameters: network.parameter_count(),
-            weights,
-            axis: self.settings.axis,
-            axis_points: self.settings.axis.points(),
-            rows: self.start.train.len(),
-            cost: report::cost_name(network.loss()),
-            start_cost: evaluate_cost(network, &self.start.train),
-            best_cost: result.best_cost,
-            evaluations: result.evaluations,
-            seconds: result.seconds,
-            evaluations_per_second: result.evaluations as f64 / result.seconds.max(1e-9),
-            estimated_evaluations_per_second: estimated_rate,
-            threads: self.settings.threads,
-        }
-    }
-
-    fn result_text(&self, report: &BruteForceJson) -> String {
-        let mut text = format!(
-            "brute force over {} of {}: {} points in {} ({} evaluations/s, {} threads)\n",
-            plural(report.weights.len(), "weight"),
-            report.network,
-            report::thousands(report.evaluations),
-            report::duration(report.seconds),
-            rate_text(report.evaluations_per_second),
-            report.threads,
+/// Searches the grid, telling the plan and the estimate on stderr first.
+fn search<T: Float>(
+    args: &BruteForceArgs,
+    start: &Start<T>,
+    settings: &BruteForceExperimentSettings,
+    notes: &Notes,
+    console: &Console,
+) -> anyhow::Result<()> {
+    let experiment = {
+        let bar = OnceLock::new();
+        brute_force_experiment::run(start, settings, &|step| match step {
+            BruteForceProgress::Planned(plan) => console.note(plan_text(plan, notes)),
+            BruteForceProgress::Estimated(estimate) => console.note(estimate_text(estimate)),
+            BruteForceProgress::Searching { done, of } => bar
+                .get_or_init(|| CountBar::new(*console, "brute force", of))
+                .set(done),
+        })?
+    };
+    let (plan, estimate) = (&experiment.plan, &experiment.estimate);
+    let Some(search) = &experiment.search else {
+        anyhow::bail!(
+            "the grid has {} points, more than --max-evals {}: estimated time {} at {} evaluations/s; search fewer weights or use a coarser grid (--range, --step)",
+            points_text(plan.points, plan.log10_points),
+            report::thousands(settings.max_evaluations),
+            report::duration_log10(estimate.log10_seconds),
+            rate_text(estimate.rate.per_second),
         );
-        text.push_str(&format!(
-            "cost: {}, over {}\n\nbest cost   {}\nstart cost  {}  at {}\n\n",
-            report.cost,
-            self.start.rows_note,
-            report::human(report.best_cost),
-            report::human(report.start_cost),
-            self.start.weights_note,
-        ));
-        let lines: Vec<(String, Vec<String>)> = report
-            .weights
-            .iter()
-            .map(|w| {
-                (
-                    w.name.clone(),
-                    vec![round_trip_text(w.best), report::human(w.start)],
-                )
-            })
-            .collect();
-        text.push_str(&report::table("weight", &["best", "start"], &lines, ""));
-        text
+    };
+    if let Some(path) = &args.grid_out {
+        write_grid(path, plan, search)?;
     }
-
-    /// The grid as CSV: the searched weights (first slowest), then the cost.
-    fn write_grid(&self, path: &Path, result: &BruteForceResult) -> anyhow::Result<()> {
-        let Some(costs) = &result.costs else {
-            anyhow::bail!("the search kept no grid of costs (only 1 or 2 weights keep one)");
-        };
-        let network = &self.start.network;
-        let axis_texts = AxisTexts::new(self.settings.axis);
-        let mut header: Vec<String> = self
-            .settings
-            .parameters
-            .iter()
-            .map(|p| p.name(network))
-            .collect();
-        header.push("cost".to_owned());
-        let axis_points = self.settings.axis.points();
-        let k = self.settings.parameters.len() as u32;
-        output::write_to(path, |out| {
-            let mut csv = csv::Writer::from_writer(out);
-            csv.write_record(&header).map_err(csv_to_io)?;
-            for (point, cost) in costs.iter().enumerate() {
-                for j in 0..k {
-                    let stride = axis_points.pow(k - 1 - j);
-                    let i = (point as u64 / stride) % axis_points;
-                    csv.write_field(axis_texts.text(i).as_bytes())
-                        .map_err(csv_to_io)?;
-                }
-                csv.write_field(round_trip_text(*cost)).map_err(csv_to_io)?;
-                csv.write_record(None::<&[u8]>).map_err(csv_to_io)?;
-            }
-            csv.flush()
-        })
+    let report = BruteForceJson::new(plan, estimate, search);
+    if args.json {
+        report::print_json(&report)?;
+    } else if args.grid_out.as_deref().is_some_and(output::is_dash) {
+        console.note(result_text(&report, notes).trim_end());
+    } else {
+        report::print_text(&result_text(&report, notes))?;
     }
-
-    /// The course's table: points and time for 1, 2, … weights of this
-    /// network, and for all weights of a network with 6 hidden layers of
-    /// 1,000 neurons on the same inputs.
-    fn explain(&self, console: &Console) -> anyhow::Result<()> {
-        let network = &self.start.network;
-        let axis = self.settings.axis;
-        let all = ParameterRef::all(network);
-        let settings = BruteForceSettings {
-            parameters: all.clone(),
-            ..self.settings.clone()
-        };
-        console.note("measuring the cost evaluations of this network…");
-        let rate = Rate::measure(network, &self.start.train, &settings);
-        // Each row at its own rate: searching only the first weights of a
-        // neuron recomputes far less than searching all of them.
-        let mut rows = Vec::new();
-        for k in table_counts(all.len()) {
-            let first_k = BruteForceSettings {
-                parameters: ParameterRef::first(k, network)?,
-                ..self.settings.clone()
-            };
-            let row_rate = Rate::measure(network, &self.start.train, &first_k);
-            rows.push(ExplainRow::new(k, axis.points(), row_rate.per_second));
-        }
-        let architecture = network.architecture();
-        let big_architecture = Architecture::new(
-            network.inputs(),
-            &[LARGE_WIDTH; LARGE_DEPTH],
-            architecture.activation(0),
-            network.outputs(),
-            network.loss(),
-        );
+    if let Some(path) = args.grid_out.as_deref().filter(|p| !output::is_dash(p)) {
         console.note(format!(
+            "grid of {} costs written to {}",
+            report::thousands(search.evaluations),
+            path.display()
+        ));
+    }
+    Ok(())
+}
+
+/// What will be searched, before the search (stderr).
+fn plan_text(plan: &BruteForcePlan, notes: &Notes) -> String {
+    let k = plan.weights.len();
+    let others = if k == plan.parameters {
+        "every parameter is searched".to_owned()
+    } else {
+        format!("the others stay at {}", notes.weights)
+    };
+    format!(
+        "brute force: {} of the {} parameters of {}: {}\n\
+         {others}\n\
+         grid: {} values per weight ([{}, {}] step {}) → {} points, each a cost over {}",
+        report::thousands(k as u64),
+        report::thousands(plan.parameters as u64),
+        plan.network,
+        names_text(&plan.weights),
+        plan.axis_points,
+        plan.axis.low,
+        plan.axis.high,
+        plan.axis.step,
+        points_text(plan.points, plan.log10_points),
+        notes.rows,
+    )
+}
+
+/// The measured rate and the time of the whole grid (stderr).
+fn estimate_text(estimate: &BruteForceEstimate) -> String {
+    format!(
+        "estimate: {} evaluations/s ({}) → about {}",
+        rate_text(estimate.rate.per_second),
+        rate_how(&estimate.rate),
+        report::duration_log10(estimate.log10_seconds)
+    )
+}
+
+fn result_text(report: &BruteForceJson, notes: &Notes) -> String {
+    let mut text = format!(
+        "brute force over {} of {}: {} points in {} ({} evaluations/s, {} threads)\n",
+        plural(report.weights.len(), "weight"),
+        report.network,
+        report::thousands(report.evaluations),
+        report::duration(report.seconds),
+        rate_text(report.evaluations_per_second),
+        report.threads,
+    );
+    text.push_str(&format!(
+        "cost: {}, over {}\n\nbest cost   {}\nstart cost  {}  at {}\n\n",
+        report.cost,
+        notes.rows,
+        report::human(report.best_cost),
+        report::human(report.start_cost),
+        notes.weights,
+    ));
+    let lines: Vec<(String, Vec<String>)> = report
+        .weights
+        .iter()
+        .map(|w| {
+            (
+                w.name.clone(),
+                vec![round_trip_text(w.best), report::human(w.start)],
+            )
+        })
+        .collect();
+    text.push_str(&report::table("weight", &["best", "start"], &lines, ""));
+    text
+}
+
+/// The grid as CSV: the searched weights (first slowest), then the cost.
+fn write_grid(path: &Path, plan: &BruteForcePlan, search: &BruteForceSearch) -> anyhow::Result<()> {
+    let Some(costs) = &search.costs else {
+        anyhow::bail!("the search kept no grid of costs (only 1 or 2 weights keep one)");
+    };
+    let axis_texts = AxisTexts::new(plan.axis);
+    let mut header = plan.weights.clone();
+    header.push("cost".to_owned());
+    let axis_points = plan.axis_points;
+    let k = plan.weights.len() as u32;
+    output::write_to(path, |out| {
+        let mut csv = csv::Writer::from_writer(out);
+        csv.write_record(&header).map_err(csv_to_io)?;
+        for (point, cost) in costs.iter().enumerate() {
+            for j in 0..k {
+                let stride = axis_points.pow(k - 1 - j);
+                let i = (point as u64 / stride) % axis_points;
+                csv.write_field(axis_texts.text(i).as_bytes())
+                    .map_err(csv_to_io)?;
+            }
+            csv.write_field(round_trip_text(*cost)).map_err(csv_to_io)?;
+            csv.write_record(None::<&[u8]>).map_err(csv_to_io)?;
+        }
+        csv.flush()
+    })
+}
+
+/// The course's table: points and time for 1, 2, … weights of this
+/// network, and for all weights of a network with 6 hidden layers of
+/// 1,000 neurons on the same inputs.
+fn explain<T: Float>(
+    args: &BruteForceArgs,
+    start: &Start<T>,
+    notes: &Notes,
+    console: &Console,
+) -> anyhow::Result<()> {
+    let settings = GrowthSettings {
+        axis: args.axis(),
+        threads: gradlab::matrix::threads(),
+    };
+    let growth = brute_force_growth::run(start, &settings, &|step| match step {
+        GrowthProgress::MeasuringNetwork => {
+            console.note("measuring the cost evaluations of this network…")
+        }
+        GrowthProgress::MeasuringLarge => console.note(format!(
             "measuring a network with {LARGE_DEPTH} hidden layers of {LARGE_WIDTH} neurons…"
-        ));
-        let big = Network::<T>::new(big_architecture, Init::Xavier, 1)?;
-        let big_settings = BruteForceSettings {
-            parameters: ParameterRef::first(1, &big)?,
-            ..self.settings.clone()
-        };
-        let big_rate = Rate::measure(&big, &self.start.train, &big_settings);
-        let large = LargeRow {
-            hidden: format!("{LARGE_DEPTH} × {LARGE_WIDTH}"),
-            parameters: big.parameter_count(),
-            row: ExplainRow::new(big.parameter_count(), axis.points(), big_rate.per_second),
-            rate: big_rate,
-        };
-        let explain = ExplainJson {
-            network: architecture.to_string(),
-            parameters: network.parameter_count(),
-            axis,
-            axis_points: axis.points(),
-            rows_of_data: self.start.train.len(),
-            rate,
-            rows,
-            large,
-        };
-        if self.args.json {
-            report::print_json(&explain)
-        } else {
-            report::print_text(&explain_text(&explain, &self.start.rows_note))
-        }
+        )),
+    })?;
+    if args.json {
+        report::print_json(&ExplainJson::new(&growth))
+    } else {
+        report::print_text(&explain_text(&growth, &notes.rows))
     }
 }
 
@@ -447,150 +355,7 @@ fn csv_to_io(err: csv::Error) -> io::Error {
     }
 }
 
-/// Width and depth of the course's large network.
-const LARGE_WIDTH: usize = 1000;
-const LARGE_DEPTH: usize = 6;
-
-/// Weight counts in the table: 1 … P, or 1 … 10 and P for a bigger network.
-fn table_counts(total: usize) -> Vec<usize> {
-    const SHOWN: usize = 10;
-    if total <= SHOWN + 2 {
-        (1..=total).collect()
-    } else {
-        (1..=SHOWN).chain([total]).collect()
-    }
-}
-
-/// A measured rate of cost evaluations.
-#[derive(Debug, Clone, Copy, Serialize)]
-struct Rate {
-    /// Evaluations per second over all rows with all threads.
-    per_second: f64,
-    /// Grid points timed.
-    sample_points: u64,
-    /// Rows each timed evaluation went over.
-    sample_rows: usize,
-    /// Rows of the real evaluations (the rate is scaled linearly to them).
-    rows: usize,
-    /// Threads the rate assumes (the engine times one and multiplies).
-    threads: usize,
-}
-
-/// Multiply-adds one timed evaluation may cost; a bigger network is timed
-/// on fewer rows and the rate scaled linearly to all rows.
-const SAMPLE_WORK: usize = 1_000_000_000;
-/// Time to spend measuring, roughly.
-const SAMPLE_SECONDS: f64 = 0.2;
-/// At most this many points are timed.
-const MAX_SAMPLE_POINTS: u64 = 200;
-
-impl Rate {
-    /// Times a few grid points of `settings` (see [`measure_rate`]).
-    fn measure<T: Float>(
-        network: &Network<T>,
-        examples: &Examples<T>,
-        settings: &BruteForceSettings,
-    ) -> Rate {
-        let rows = examples.len().max(1);
-        let sample_rows = rows.min((SAMPLE_WORK / network.parameter_count().max(1)).max(1));
-        let subset;
-        let sample = if sample_rows < examples.len() {
-            subset = start::head(examples, sample_rows);
-            &subset
-        } else {
-            examples
-        };
-        let threads = settings.threads.max(1);
-        let first = measure_rate(network, sample, settings, 1);
-        let points =
-            ((first / threads as f64) * SAMPLE_SECONDS).clamp(1.0, MAX_SAMPLE_POINTS as f64) as u64;
-        let measured = if points > 1 {
-            measure_rate(network, sample, settings, points)
-        } else {
-            first
-        };
-        Rate {
-            per_second: measured * sample.len().max(1) as f64 / rows as f64,
-            sample_points: points,
-            sample_rows: sample.len(),
-            rows,
-            threads,
-        }
-    }
-
-    /// How the rate was measured, for people.
-    fn how(&self) -> String {
-        let rows = if self.sample_rows < self.rows {
-            format!(
-                "on {} of the {} rows, scaled linearly to all",
-                self.sample_rows, self.rows
-            )
-        } else {
-            format!("over {} rows", self.rows)
-        };
-        format!(
-            "{} timed {rows}, × {} threads",
-            plural(self.sample_points as usize, "point"),
-            self.threads
-        )
-    }
-}
-
-/// One line of the course's table.
-#[derive(Debug, Serialize)]
-struct ExplainRow {
-    weights: usize,
-    /// The exact number of points, when it fits in 64 bits.
-    points: Option<u64>,
-    log10_points: f64,
-    /// The measured rate for these weights.
-    evaluations_per_second: f64,
-    /// The estimated time, when it fits in an f64 of seconds.
-    seconds: Option<f64>,
-    log10_seconds: f64,
-    time: String,
-}
-
-impl ExplainRow {
-    fn new(weights: usize, axis_points: u64, rate: f64) -> Self {
-        let log10_points = log10_grid_points(axis_points, weights);
-        let log10_seconds = log10_points - rate.log10();
-        let seconds = 10f64.powf(log10_seconds);
-        ExplainRow {
-            weights,
-            evaluations_per_second: rate,
-            points: grid_points(axis_points, weights),
-            log10_points,
-            seconds: seconds.is_finite().then_some(seconds),
-            log10_seconds,
-            time: report::duration_log10(log10_seconds),
-        }
-    }
-}
-
-/// The large network's line.
-#[derive(Debug, Serialize)]
-struct LargeRow {
-    hidden: String,
-    parameters: usize,
-    rate: Rate,
-    row: ExplainRow,
-}
-
-/// What `brute-force --explain --json` prints.
-#[derive(Debug, Serialize)]
-struct ExplainJson {
-    network: String,
-    parameters: usize,
-    axis: GridAxis,
-    axis_points: u64,
-    rows_of_data: usize,
-    rate: Rate,
-    rows: Vec<ExplainRow>,
-    large: LargeRow,
-}
-
-fn explain_text(explain: &ExplainJson, rows_note: &str) -> String {
+fn explain_text(explain: &BruteForceGrowth, rows_note: &str) -> String {
     let axis = explain.axis;
     let mut text = format!(
         "brute force on {} ({} parameters): {} values per weight ([{}, {}] step {}),\n\
@@ -604,7 +369,7 @@ fn explain_text(explain: &ExplainJson, rows_note: &str) -> String {
         axis.high,
         axis.step,
         rate_text(explain.rate.per_second),
-        explain.rate.how(),
+        rate_how(&explain.rate),
     );
     let mut lines: Vec<(String, Vec<String>)> = explain
         .rows
@@ -615,7 +380,7 @@ fn explain_text(explain: &ExplainJson, rows_note: &str) -> String {
                 vec![
                     points_text(row.points, row.log10_points),
                     rate_text(row.evaluations_per_second),
-                    row.time.clone(),
+                    report::duration_log10(row.log10_seconds),
                 ],
             )
         })
@@ -630,7 +395,7 @@ fn explain_text(explain: &ExplainJson, rows_note: &str) -> String {
         vec![
             points_text(large.row.points, large.row.log10_points),
             rate_text(large.rate.per_second),
-            large.row.time.clone(),
+            report::duration_log10(large.row.log10_seconds),
         ],
     ));
     text.push_str(&report::table(
@@ -647,7 +412,7 @@ fn explain_text(explain: &ExplainJson, rows_note: &str) -> String {
         explain_inputs(&explain.network),
         report::thousands(large.parameters as u64),
         rate_text(large.rate.per_second),
-        large.rate.how(),
+        rate_how(&large.rate),
     ));
     text.push_str(
         "times are at the measured rates; an age of the universe is 13.8 billion years\n",
@@ -662,10 +427,10 @@ fn explain_inputs(network: &str) -> &str {
 
 /// What `brute-force --json` prints.
 #[derive(Debug, Serialize)]
-struct BruteForceJson {
-    network: String,
+struct BruteForceJson<'a> {
+    network: &'a str,
     parameters: usize,
-    weights: Vec<WeightJson>,
+    weights: &'a [SearchedWeight],
     axis: GridAxis,
     axis_points: u64,
     rows: usize,
@@ -679,26 +444,111 @@ struct BruteForceJson {
     threads: usize,
 }
 
-/// A searched weight: its name, the best value found and its start value.
+impl<'a> BruteForceJson<'a> {
+    fn new(
+        plan: &'a BruteForcePlan,
+        estimate: &BruteForceEstimate,
+        search: &'a BruteForceSearch,
+    ) -> Self {
+        BruteForceJson {
+            network: &plan.network,
+            parameters: plan.parameters,
+            weights: &search.weights,
+            axis: plan.axis,
+            axis_points: plan.axis_points,
+            rows: plan.rows,
+            cost: report::cost_name(search.loss),
+            start_cost: search.start_cost,
+            best_cost: search.best_cost,
+            evaluations: search.evaluations,
+            seconds: search.seconds,
+            evaluations_per_second: search.evaluations_per_second,
+            estimated_evaluations_per_second: estimate.rate.per_second,
+            threads: search.threads,
+        }
+    }
+}
+
+/// What `brute-force --explain --json` prints: the engine's table with the
+/// time of each line for people.
 #[derive(Debug, Serialize)]
-struct WeightJson {
-    name: String,
-    best: f64,
-    start: f64,
+struct ExplainJson<'a> {
+    network: &'a str,
+    parameters: usize,
+    axis: GridAxis,
+    axis_points: u64,
+    rows_of_data: usize,
+    rate: &'a EvaluationRate,
+    rows: Vec<RowJson<'a>>,
+    large: LargeJson<'a>,
+}
+
+/// A line of the table and its time for people.
+#[derive(Debug, Serialize)]
+struct RowJson<'a> {
+    #[serde(flatten)]
+    row: &'a GrowthRow,
+    time: String,
+}
+
+/// The large network's line.
+#[derive(Debug, Serialize)]
+struct LargeJson<'a> {
+    hidden: &'a str,
+    parameters: usize,
+    rate: &'a EvaluationRate,
+    row: RowJson<'a>,
+}
+
+impl<'a> ExplainJson<'a> {
+    fn new(growth: &'a BruteForceGrowth) -> Self {
+        let row = |row: &'a GrowthRow| RowJson {
+            row,
+            time: report::duration_log10(row.log10_seconds),
+        };
+        ExplainJson {
+            network: &growth.network,
+            parameters: growth.parameters,
+            axis: growth.axis,
+            axis_points: growth.axis_points,
+            rows_of_data: growth.rows_of_data,
+            rate: &growth.rate,
+            rows: growth.rows.iter().map(row).collect(),
+            large: LargeJson {
+                hidden: &growth.large.hidden,
+                parameters: growth.large.parameters,
+                rate: &growth.large.rate,
+                row: row(&growth.large.row),
+            },
+        }
+    }
+}
+
+/// How a rate was measured, for people.
+fn rate_how(rate: &EvaluationRate) -> String {
+    let rows = if rate.sample_rows < rate.rows {
+        format!(
+            "on {} of the {} rows, scaled linearly to all",
+            rate.sample_rows, rate.rows
+        )
+    } else {
+        format!("over {} rows", rate.rows)
+    };
+    format!(
+        "{} timed {rows}, × {} threads",
+        plural(rate.sample_points as usize, "point"),
+        rate.threads
+    )
 }
 
 /// `layers.0.weight[0,0], layers.0.weight[0,1]`, shortened after a few.
-fn names_text<T: Float>(parameters: &[ParameterRef], network: &Network<T>) -> String {
+fn names_text(names: &[String]) -> String {
     const SHOWN: usize = 6;
-    let mut names: Vec<String> = parameters
-        .iter()
-        .take(SHOWN)
-        .map(|p| p.name(network))
-        .collect();
-    if parameters.len() > SHOWN {
-        names.push(format!("… and {} more", parameters.len() - SHOWN));
+    let mut shown: Vec<String> = names.iter().take(SHOWN).cloned().collect();
+    if names.len() > SHOWN {
+        shown.push(format!("… and {} more", names.len() - SHOWN));
     }
-    names.join(", ")
+    shown.join(", ")
 }
 
 /// `4,004,001`, or `5.25·10^29` when too many to count in 64 bits.
@@ -725,22 +575,6 @@ fn plural(n: usize, noun: &str) -> String {
     } else {
         format!("{n} {noun}s")
     }
-}
-
-/// Decimals of the grid's values as typed: those of `low` and `step`
-/// (`-100` and `0.1` → 1; `1e-12` → 12; `1e300` → 0).
-fn grid_decimals(axis: &GridAxis) -> usize {
-    let decimals = |x: f64| {
-        let text = format!("{x}");
-        text.split_once('.').map_or(0, |(_, d)| d.len())
-    };
-    decimals(axis.low).max(decimals(axis.step))
-}
-
-/// `value` rounded to `decimals` decimals: a grid value low + i·step as
-/// typed (−100 + 1009 · 0.1 is 0.9, not 0.9000000000000057).
-fn round_to(value: f64, decimals: usize) -> f64 {
-    format!("{value:.decimals$}").parse().unwrap_or(value)
 }
 
 /// Grid values as text: rounded as typed ([`round_to`]), then in the

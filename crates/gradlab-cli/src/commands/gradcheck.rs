@@ -13,10 +13,11 @@
 
 use crate::output::Console;
 use crate::report;
-use crate::start;
+use crate::start::weights_note;
 use crate::start_args::StartArgs;
 use clap::Args;
 use gradlab::methods::numerical::{compare_gradients, GradientCheck, TensorCheck};
+use gradlab::methods::start as engine_start;
 use gradlab::nn::network::{Gradients, Network, Workspace};
 use gradlab::nn::numerical_gradient::{default_epsilon, numerical_gradient};
 use gradlab::nn::parameter_ref::ParameterRef;
@@ -112,25 +113,26 @@ pub fn run(args: GradcheckArgs, console: &Console) -> anyhow::Result<()> {
     let (mut network, rows_note, weights_note, batch) = match &args.start.model {
         Some(path) => {
             let model = super::load_model(path)?;
-            let start = start::from_model::<f64>(&model, path, &table)?;
-            let batch = start::head(&start.train, args.rows);
+            let start =
+                engine_start::from_model::<f64>(&model, &path.display().to_string(), &table)?;
+            let batch = engine_start::head(&start.train, args.rows);
             let rows_note = format!("the first {} rows of {}", batch.len(), table.source_name());
-            (start.network, rows_note, start.weights_note, batch)
+            (start.network, rows_note, weights_note(&start.origin), batch)
         }
         None => {
             let dataset = args.start.dataset(&table)?;
-            let start = start::from_settings::<f64>(
+            let start = engine_start::from_settings::<f64>(
                 &dataset,
                 &args.start.fit_settings(Precision::F64),
                 table.source_name(),
             )?;
-            let batch = start::head(&start.train, args.rows);
+            let batch = engine_start::head(&start.train, args.rows);
             let rows_note = format!(
                 "the first {} training rows of {}",
                 batch.len(),
                 table.source_name()
             );
-            (start.network, rows_note, start.weights_note, batch)
+            (start.network, rows_note, weights_note(&start.origin), batch)
         }
     };
     let corrupt = args

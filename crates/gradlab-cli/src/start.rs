@@ -52,6 +52,7 @@ pub fn rows_note(origin: &StartOrigin) -> String {
         StartOrigin::Model { rows, source, .. } => {
             format!("all {rows} rows of {source}, scaled by the model's scalers")
         }
+        StartOrigin::Given { rows } => format!("{rows} given rows"),
     }
 }
 
@@ -62,5 +63,6 @@ pub fn weights_note(origin: &StartOrigin) -> String {
             format!("the seeded initial weights ({init} init, seed {seed})")
         }
         StartOrigin::Model { model, .. } => format!("the weights of {model}"),
+        StartOrigin::Given { .. } => "the given weights".to_owned(),
     }
 }

@@ -253,7 +253,7 @@ mod tests {
     use super::*;
     use crate::data::dataset::{Dataset, DatasetSpec};
     use crate::data::fever;
-    use crate::methods::start::from_settings;
+    use crate::methods::start::{from_network, from_settings};
     use crate::settings::FitSettings;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -340,6 +340,17 @@ mod tests {
         let expected = 729f64.log10() - estimate.rate.per_second.log10();
         assert!((estimate.log10_seconds - expected).abs() < 1e-12);
         assert_eq!(estimate.rate.rows, start.train.len());
+    }
+
+    #[test]
+    fn a_given_network_is_searched_like_the_same_seeded_start() {
+        let seeded = fever_start();
+        let given = from_network(seeded.network.clone(), seeded.train.clone());
+        let from_seeded = run(&seeded, &settings(1, 100), &|_| {}).unwrap();
+        let from_given = run(&given, &settings(1, 100), &|_| {}).unwrap();
+        let (a, b) = (from_seeded.search.unwrap(), from_given.search.unwrap());
+        assert_eq!((a.best_cost, &a.weights), (b.best_cost, &b.weights));
+        assert_eq!(from_given.plan.rows, seeded.train.len());
     }
 
     #[test]

@@ -52,6 +52,21 @@ pub enum StartOrigin {
         /// The data's name.
         source: String,
     },
+    /// A network and rows the caller already holds, e.g. a network being
+    /// trained in a front end.
+    Given {
+        /// Rows in [`Start::train`].
+        rows: usize,
+    },
+}
+
+/// A start from a network and rows the caller already holds.
+pub fn from_network<T: Float>(network: Network<T>, train: Examples<T>) -> Start<T> {
+    Start {
+        origin: StartOrigin::Given { rows: train.len() },
+        network,
+        train,
+    }
 }
 
 /// The seeded start training would use: split, scale, draw the weights.

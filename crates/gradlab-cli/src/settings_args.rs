@@ -20,13 +20,13 @@
 //! that did not come back — i.e. that serde ignored — is an error naming it
 //! ([`unknown_keys`]).
 
-use crate::output::Console;
 use crate::parse::{self, HiddenLayers};
 use clap::Args;
 use gradlab::data::csv::{CsvOptions, Table};
 use gradlab::data::dataset::{Dataset, DatasetSpec};
 use gradlab::data::scale::Scaling;
-use gradlab::data::task::{infer_task, TaskChoice};
+use gradlab::data::task::TaskChoice;
+use gradlab::data::task_inference::infer_task;
 use gradlab::model::ModelInfo;
 use gradlab::nn::activation::Activation;
 use gradlab::nn::init::Init;
@@ -184,12 +184,15 @@ impl DataArgs {
     }
 
     /// Reads the file and picks the columns; a guessed task worth a word
-    /// ([`gradlab::data::task::TaskInference::note`]) is noted on stderr.
-    pub fn load(&self, console: &Console) -> anyhow::Result<(Table, Dataset)> {
+    /// ([`gradlab::data::task_inference::TaskInference::note`]) goes to
+    /// `note`.
+    pub fn load(&self, note: impl FnOnce(String)) -> anyhow::Result<(Table, Dataset)> {
         let table = self.csv.read(&self.data)?;
         let spec = self.spec();
         let dataset = Dataset::from_table(&table, &spec).map_err(|err| self.explained(err))?;
-        note_inferred_task(console, &table, &spec);
+        if let Some(text) = inferred_task_note(&table, &spec) {
+            note(text);
+        }
         Ok((table, dataset))
     }
 
@@ -245,15 +248,14 @@ pub fn with_inputs_hint(err: gradlab::Error, inputs_defaulted: bool) -> anyhow::
     }
 }
 
-/// Notes a task that `auto` guessed and that may be wrong: a regression on
-/// a target of a few distinct whole numbers (likely classes).
-pub fn note_inferred_task(console: &Console, table: &Table, spec: &DatasetSpec) {
-    let inference = infer_task(table, &spec.target, spec.task);
-    if let Some(note) = inference.ok().and_then(|i| i.note(&spec.target)) {
-        console.note(format!(
-            "note: {note}; if it holds classes, use --task classification"
-        ));
-    }
+/// A note on a task that `auto` guessed and that may be wrong: a regression
+/// on a target of a few distinct whole numbers (likely classes).
+pub fn inferred_task_note(table: &Table, spec: &DatasetSpec) -> Option<String> {
+    let inference = infer_task(table, &spec.target, spec.task).ok()?;
+    let note = inference.note(&spec.target)?;
+    Some(format!(
+        "note: {note}; if it holds classes, use --task classification"
+    ))
 }
 
 /// The flag that sets each engine setting an [`gradlab::Error::InvalidSetting`]

@@ -138,7 +138,7 @@ pub fn run(args: CompareArgs, console: &Console) -> anyhow::Result<()> {
         );
     }
     let pictures = args.plot.pictures()?;
-    let (table, dataset) = args.data.load(console)?;
+    let (table, dataset) = args.data.load(|note| console.note(note))?;
     let architecture = gradlab::prepare::architecture_for(&dataset, &base);
     console.note(format!(
         "data: {}, {} rows; inputs {} → target {}; network {architecture}, {} epochs, seed {}",

@@ -6,7 +6,8 @@
 //! [`Target`]: numbers for regression, class indices for classification.
 
 use crate::data::csv::{ColumnValues, Table};
-use crate::data::task::{infer_task, mostly_numbers, Task, TaskChoice};
+use crate::data::task::{Task, TaskChoice};
+use crate::data::task_inference::{infer_task, mostly_numbers};
 use crate::error::{CellProblem, Error, Result};
 use crate::matrix::Matrix;
 use std::cmp::Ordering;

@@ -11,6 +11,7 @@
 //! Global flags, accepted before or after the command: `--quiet` and
 //! `--threads N` (see [`Cli`]).
 
+mod choices;
 mod commands;
 mod figures;
 mod history_file;

@@ -20,6 +20,7 @@
 //! that did not come back — i.e. that serde ignored — is an error naming it
 //! ([`unknown_keys`]).
 
+use crate::choices;
 use crate::output::Console;
 use crate::parse::{self, HiddenLayers};
 use clap::Args;
@@ -149,6 +150,9 @@ fn parse_delimiter(text: &str) -> Result<u8, String> {
     Ok(byte)
 }
 
+/// The help of `--task` in [`DataArgs`]: the choices with their notes.
+static TASK_HELP: LazyLock<String> = LazyLock::new(choices::tasks);
+
 /// The data flags: the CSV file and how to read it, the target column, the
 /// inputs, the task.
 #[derive(Debug, Clone, Args)]
@@ -163,8 +167,7 @@ pub struct DataArgs {
     /// Input columns, comma-separated [default: every column but the target].
     #[arg(long, value_name = "A,B", value_delimiter = ',')]
     pub inputs: Option<Vec<String>>,
-    /// auto (numeric target: regression, text: classification), regression or classification.
-    #[arg(long, value_name = "TASK", default_value = "auto", value_parser = parse::task)]
+    #[arg(long, value_name = "TASK", default_value = "auto", value_parser = parse::task, help = TASK_HELP.as_str())]
     pub task: TaskChoice,
     #[command(flatten)]
     pub csv: CsvArgs,
@@ -320,11 +323,11 @@ static HELPS: LazyLock<Helps> = LazyLock::new(|| {
             &HiddenLayers(fit.hidden.clone()),
         ),
         activation: with_default(
-            "Activation of the hidden layers: sigmoid, tanh, relu, leaky-relu, linear, lecun-tanh.",
+            &format!("Activation of the hidden layers: {}", choices::activations()),
             &fit.activation.name(),
         ),
         init: with_default(
-            "Initial weights: xavier, he, lecun, uniform or uniform:A.",
+            &format!("Initial weights: {}", choices::inits()),
             &fit.init,
         ),
         lr: with_default(
@@ -345,11 +348,14 @@ static HELPS: LazyLock<Helps> = LazyLock::new(|| {
             &fit.validation_fraction,
         ),
         scale: with_default(
-            "Scaling of the inputs (and of a regression target): minmax, minmax-symmetric, standard, none.",
-            &parse::serde_name(&fit.scaling),
+            &format!(
+                "Scaling of the inputs (and of a regression target): {}",
+                choices::scalings()
+            ),
+            &fit.scaling.name(),
         ),
         precision: with_default(
-            "Element type of the network: f32 or f64.",
+            &format!("Element type of the network: {}", choices::precisions()),
             &fit.precision.name(),
         ),
         seed: with_default(
@@ -357,15 +363,21 @@ static HELPS: LazyLock<Helps> = LazyLock::new(|| {
             &fit.train.seed,
         ),
         gradient: with_default(
-            "How each step's gradient is computed: backprop, or numerical (central differences, 2 cost evaluations per parameter per step: slow, for teaching).",
-            &parse::serde_name(&fit.train.gradient),
+            &format!(
+                "How each step's gradient is computed: {}",
+                choices::gradient_methods()
+            ),
+            &fit.train.gradient.name(),
         ),
         optimizer: with_default(
-            "The update rule: sgd, momentum, nesterov, rmsprop, adam, adamw (PyTorch's rules and defaults).",
+            &format!(
+                "The update rule: {} (PyTorch's rules and defaults)",
+                choices::optimizers()
+            ),
             &fit.train.optimizer.name(),
         ),
         schedule: with_default(
-            "Learning rate per epoch: constant, step[:K:GAMMA] (× GAMMA every K epochs), exponential[:GAMMA], inverse[:POWER] (η/epoch^POWER).",
+            &format!("Learning rate per epoch: {}", choices::schedules()),
             &fit.train.schedule,
         ),
         patience: with_default(

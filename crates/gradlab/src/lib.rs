@@ -139,9 +139,10 @@
 //! From the bottom layer up; a module uses only those above it in this
 //! list, and none imports another in a circle.
 //!
-//! - [`error`], [`element`], [`simd`], [`float_text`], [`atomic_file`]:
-//!   the error type, the element types and their vectorised kernels,
-//!   numbers written as text, files written atomically.
+//! - [`error`], [`named`], [`element`], [`simd`], [`float_text`],
+//!   [`atomic_file`]: the error type, the lists of named choices, the
+//!   element types and their vectorised kernels, numbers written as text,
+//!   files written atomically.
 //! - [`matrix`]: the matrix type and its products (faer's GEMM).
 //! - [`data`]: CSV tables, datasets, the task (regression or
 //!   classification), splits, scalers, the fever generator.
@@ -175,6 +176,7 @@ pub mod methods;
 pub mod metrics;
 pub mod model;
 pub mod model_file;
+pub mod named;
 pub mod nn;
 pub mod prepare;
 pub mod session;

@@ -17,6 +17,7 @@
 
 use crate::data::csv::{ColumnValues, Table};
 use crate::error::Result;
+use crate::named::named_variants;
 
 /// What the network predicts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -40,6 +41,31 @@ pub enum TaskChoice {
     Regression,
     /// Classification: each distinct cell text of the target is a class.
     Classification,
+}
+
+named_variants!(Task {
+    Task::Regression => Task::Regression, "regression", "predict a number";
+    Task::Classification => Task::Classification, "classification", "predict one of a few classes";
+});
+
+named_variants!(TaskChoice {
+    TaskChoice::Auto => TaskChoice::Auto, "auto",
+        "regression for a numeric target column, classification for a text one";
+    TaskChoice::Regression => TaskChoice::Regression, "regression",
+        "the target column must be all finite numbers";
+    TaskChoice::Classification => TaskChoice::Classification, "classification",
+        "each distinct cell text of the target is a class";
+});
+
+impl TaskChoice {
+    /// A few words after the name in one-line lists, where the name alone
+    /// does not say enough.
+    pub const fn note(&self) -> Option<&'static str> {
+        match self {
+            TaskChoice::Auto => Some("numeric target: regression, text: classification"),
+            TaskChoice::Regression | TaskChoice::Classification => None,
+        }
+    }
 }
 
 /// At most this many distinct whole numbers make a numeric target look like
@@ -134,6 +160,16 @@ pub(crate) fn mostly_numbers(table: &Table, cells: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_lists_name_every_task() {
+        crate::named::assert_sound_list::<Task>();
+    }
+
+    #[test]
+    fn the_list_names_every_task_choice() {
+        crate::named::assert_sound_list::<TaskChoice>();
+    }
     use crate::data::csv::CsvOptions;
 
     fn table(text: &str) -> Table {

@@ -27,6 +27,7 @@
 use crate::element::Float;
 use crate::error::{Error, Result};
 use crate::matrix::PARALLEL_ELEMENTS;
+use crate::named::{named_variants, Named};
 use crate::nn::network::{Gradients, Network};
 use crate::nn::parameter_update::ParameterUpdate;
 use crate::simd;
@@ -76,51 +77,30 @@ pub enum Optimizer {
     },
 }
 
-impl Optimizer {
-    /// Every optimizer's name, in the table's order.
-    pub const NAMES: [&'static str; 6] =
-        ["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"];
+named_variants!(Optimizer {
+    Optimizer::Sgd => Optimizer::Sgd, "sgd", "plain gradient descent: w ← w − η g";
+    Optimizer::Momentum { .. } => Optimizer::Momentum { momentum: 0.9 },
+        "momentum", "gradient descent with momentum μ (heavy ball)";
+    Optimizer::Nesterov { .. } => Optimizer::Nesterov { momentum: 0.9 },
+        "nesterov", "Nesterov's accelerated gradient, in PyTorch's form";
+    Optimizer::Rmsprop { .. } => Optimizer::Rmsprop { alpha: 0.99, epsilon: 1e-8 },
+        "rmsprop", "steps scaled by a running RMS of the gradient (Hinton)";
+    Optimizer::Adam { .. } => Optimizer::Adam { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+        "adam", "Adam: bias-corrected moments of g and g² (Kingma & Ba, 2015)";
+    Optimizer::Adamw { .. } => Optimizer::Adamw { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+        "adamw", "Adam with decoupled weight decay (Loshchilov & Hutter, 2019)";
+});
 
+impl Optimizer {
     /// The optimizer called `name`, with its default hyper-parameters.
     pub fn parse(name: &str) -> Result<Optimizer> {
-        let (beta1, beta2, epsilon) = (0.9, 0.999, 1e-8);
-        Ok(match name.trim() {
-            "sgd" => Optimizer::Sgd,
-            "momentum" => Optimizer::Momentum { momentum: 0.9 },
-            "nesterov" => Optimizer::Nesterov { momentum: 0.9 },
-            "rmsprop" => Optimizer::Rmsprop {
-                alpha: 0.99,
-                epsilon,
-            },
-            "adam" => Optimizer::Adam {
-                beta1,
-                beta2,
-                epsilon,
-            },
-            "adamw" => Optimizer::Adamw {
-                beta1,
-                beta2,
-                epsilon,
-            },
-            other => {
-                return Err(Error::setting(
-                    "optimizer",
-                    format!("'{other}' (expected one of {})", Self::NAMES.join(", ")),
-                ))
-            }
+        let name = name.trim();
+        Self::from_name(name).ok_or_else(|| {
+            Error::setting(
+                "optimizer",
+                format!("'{name}' (expected one of {})", Self::NAMES.join(", ")),
+            )
         })
-    }
-
-    /// The optimizer's name.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Optimizer::Sgd => "sgd",
-            Optimizer::Momentum { .. } => "momentum",
-            Optimizer::Nesterov { .. } => "nesterov",
-            Optimizer::Rmsprop { .. } => "rmsprop",
-            Optimizer::Adam { .. } => "adam",
-            Optimizer::Adamw { .. } => "adamw",
-        }
     }
 
     /// The weight decay λ used when none is given: 0.01 for `adamw`
@@ -571,6 +551,22 @@ mod tests {
     use crate::nn::activation::Activation;
     use crate::nn::dense::Dense;
     use crate::nn::loss::Loss;
+
+    #[test]
+    fn the_list_names_every_optimizer_with_its_defaults() {
+        crate::named::assert_sound_list::<Optimizer>();
+        // PyTorch's defaults (torch.optim: SGD momentum is 0 there; 0.9 is
+        // the customary choice), checked by name.
+        assert_eq!(
+            Optimizer::parse("adam").unwrap(),
+            Optimizer::Adam {
+                beta1: 0.9,
+                beta2: 0.999,
+                epsilon: 1e-8
+            }
+        );
+        assert!(Optimizer::parse("adagrad").is_err());
+    }
     use crate::nn::network::Architecture;
 
     /// A one-layer network 1 → 1 with weight w and bias 0, and a gradient g

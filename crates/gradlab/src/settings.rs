@@ -2,6 +2,16 @@
 //! `Default`, serde (TOML and JSON; unknown keys refused) and one
 //! [`FitSettings::validate`]. The command line's flags, a `--config` file,
 //! the lab and the Python package all fill this struct.
+//!
+//! - [`text`]: the settings as TOML or JSON text ([`FitSettings::from_toml`],
+//!   [`FitSettings::to_json`], …), errors as [`text_error::TextError`];
+//! - [`short_forms`]: `optimizer = "adam"` and the like in a text;
+//! - [`keys`]: the keys a text may hold, and the ones it should not.
+
+pub mod keys;
+pub mod short_forms;
+pub mod text;
+pub mod text_error;
 
 use crate::data::scale::Scaling;
 use crate::element::Precision;

@@ -139,7 +139,7 @@
 //! From the bottom layer up; a module uses only those above it in this
 //! list, and none imports another in a circle.
 //!
-//! - [`error`], [`named`], [`element`], [`simd`], [`float_text`],
+//! - [`error`] (with [`setting`], the settings an error names), [`named`], [`element`], [`simd`], [`float_text`],
 //!   [`atomic_file`]: the error type, the lists of named choices, the
 //!   element types and their vectorised kernels, numbers written as text,
 //!   files written atomically.
@@ -180,6 +180,7 @@ pub mod named;
 pub mod nn;
 pub mod prepare;
 pub mod session;
+pub mod setting;
 pub mod settings;
 pub mod simd;
 pub mod train;

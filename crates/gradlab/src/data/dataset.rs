@@ -9,6 +9,7 @@ use crate::data::csv::{ColumnValues, Table};
 use crate::data::task::{infer_task, mostly_numbers, Task, TaskChoice};
 use crate::error::{CellProblem, Error, Result};
 use crate::matrix::Matrix;
+use crate::setting::Setting;
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashMap};
 
@@ -204,13 +205,13 @@ fn check_inputs(names: &[String], target: &str) -> Result<Vec<String>> {
     for (index, name) in names.iter().enumerate() {
         if name == target {
             return Err(Error::setting(
-                "inputs",
+                Setting::Inputs,
                 format!("'{name}' is the target column and cannot also be an input"),
             ));
         }
         if names[..index].contains(name) {
             return Err(Error::setting(
-                "inputs",
+                Setting::Inputs,
                 format!("'{name}' is listed twice"),
             ));
         }
@@ -534,7 +535,7 @@ mod tests {
         assert!(matches!(
             err,
             Error::InvalidSetting {
-                setting: "inputs",
+                setting: Setting::Inputs,
                 ..
             }
         ));
@@ -544,7 +545,7 @@ mod tests {
         assert!(matches!(
             err,
             Error::InvalidSetting {
-                setting: "inputs",
+                setting: Setting::Inputs,
                 ..
             }
         ));

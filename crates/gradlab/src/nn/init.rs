@@ -14,6 +14,7 @@ use crate::element::Float;
 use crate::error::{Error, Result};
 use crate::named::{list_with_or, named_variants, Named};
 use crate::nn::dense::Dense;
+use crate::setting::Setting;
 use rand::Rng;
 use rand_distr::{Distribution, Normal, Uniform};
 use serde::{Deserialize, Serialize};
@@ -67,7 +68,7 @@ impl Init {
     pub fn parse(text: &str) -> Result<Init> {
         let bad = || {
             Error::setting(
-                "init",
+                Setting::Init,
                 format!(
                     "'{text}' (expected {} with A > 0)",
                     list_with_or(&Self::written_forms())
@@ -89,7 +90,7 @@ impl Init {
     pub fn validate(self) -> Result<()> {
         match self {
             Init::Uniform { limit } if !(limit.is_finite() && limit > 0.0) => Err(Error::setting(
-                "init",
+                Setting::Init,
                 format!("uniform limit {limit} must be a positive number"),
             )),
             _ => Ok(()),

@@ -30,6 +30,7 @@ use crate::matrix::PARALLEL_ELEMENTS;
 use crate::named::{named_variants, Named};
 use crate::nn::network::{Gradients, Network};
 use crate::nn::parameter_update::ParameterUpdate;
+use crate::setting::Setting;
 use crate::simd;
 use serde::{Deserialize, Serialize};
 
@@ -97,7 +98,7 @@ impl Optimizer {
         let name = name.trim();
         Self::from_name(name).ok_or_else(|| {
             Error::setting(
-                "optimizer",
+                Setting::Optimizer,
                 format!("'{name}' (expected one of {})", Self::NAMES.join(", ")),
             )
         })
@@ -114,28 +115,34 @@ impl Optimizer {
 
     /// Checks the hyper-parameters: decays in [0, 1), ε > 0.
     pub fn validate(&self) -> Result<()> {
-        let decay = |name: &'static str, value: f64| {
+        let decay = |setting: Setting, value: f64| {
             if (0.0..1.0).contains(&value) {
                 Ok(())
             } else {
-                Err(Error::setting(name, format!("{value} (must be in [0, 1))")))
+                Err(Error::setting(
+                    setting,
+                    format!("{value} (must be in [0, 1))"),
+                ))
             }
         };
-        let positive = |name: &'static str, value: f64| {
+        let positive = |setting: Setting, value: f64| {
             if value.is_finite() && value > 0.0 {
                 Ok(())
             } else {
-                Err(Error::setting(name, format!("{value} (must be positive)")))
+                Err(Error::setting(
+                    setting,
+                    format!("{value} (must be positive)"),
+                ))
             }
         };
         match *self {
             Optimizer::Sgd => Ok(()),
             Optimizer::Momentum { momentum } | Optimizer::Nesterov { momentum } => {
-                decay("momentum", momentum)
+                decay(Setting::Momentum, momentum)
             }
             Optimizer::Rmsprop { alpha, epsilon } => {
-                decay("alpha", alpha)?;
-                positive("epsilon", epsilon)
+                decay(Setting::Alpha, alpha)?;
+                positive(Setting::OptimizerEpsilon, epsilon)
             }
             Optimizer::Adam {
                 beta1,
@@ -147,9 +154,9 @@ impl Optimizer {
                 beta2,
                 epsilon,
             } => {
-                decay("beta1", beta1)?;
-                decay("beta2", beta2)?;
-                positive("epsilon", epsilon)
+                decay(Setting::Beta1, beta1)?;
+                decay(Setting::Beta2, beta2)?;
+                positive(Setting::OptimizerEpsilon, epsilon)
             }
         }
     }
@@ -263,7 +270,7 @@ fn check(optimizer: Optimizer, weight_decay: f64) -> Result<()> {
     optimizer.validate()?;
     if !(weight_decay.is_finite() && weight_decay >= 0.0) {
         return Err(Error::setting(
-            "weight decay",
+            Setting::WeightDecay,
             format!("{weight_decay} (must be ≥ 0)"),
         ));
     }

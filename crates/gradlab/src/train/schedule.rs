@@ -11,6 +11,7 @@
 
 use crate::error::{Error, Result};
 use crate::named::{list_with_or, named_variants, Named};
+use crate::setting::Setting;
 use serde::{Deserialize, Serialize};
 
 /// How the learning rate changes from epoch to epoch.
@@ -80,7 +81,7 @@ impl Schedule {
         let bad = || {
             let forms = Self::ALL.map(|schedule| schedule.form());
             Error::setting(
-                "schedule",
+                Setting::Schedule,
                 format!("'{text}' (expected {})", list_with_or(&forms)),
             )
         };
@@ -115,7 +116,7 @@ impl Schedule {
             Ok(())
         } else {
             Err(Error::setting(
-                "schedule",
+                Setting::Schedule,
                 format!("{self:?}: needs 0 < gamma ≤ 1, every ≥ 1, power ≥ 0"),
             ))
         }

@@ -4,7 +4,7 @@
 //! that every front end builds its parsers, help texts and menus from that
 //! one list.
 //!
-//! A type gets its list with [`named_variants!`]: one row per variant,
+//! A type gets its list with `named_variants!`: one row per variant,
 //! `pattern => value, "name", "help";`. The macro writes the list
 //! ([`Named::all`], also the inherent `ALL` and `NAMES`) and the `name` and
 //! `help` matches from the same rows, so a new variant does not compile

@@ -19,6 +19,7 @@ mod output;
 mod parse;
 mod progress;
 mod report;
+mod setting_flags;
 mod settings_args;
 mod start;
 mod start_args;

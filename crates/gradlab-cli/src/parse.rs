@@ -276,7 +276,7 @@ mod tests {
         );
         assert_eq!(
             optimizer("adagrad").unwrap_err(),
-            "expected one of: sgd, momentum, nesterov, rmsprop, adam, adamw"
+            format!("expected one of: {}", Optimizer::NAMES.join(", "))
         );
     }
 }

@@ -245,17 +245,19 @@ every = 10
             error_of("hidden = [32,\n"),
             "line 1, column 14: unclosed array, expected `]`"
         );
-        assert_eq!(
-            error_of("[train]\noptimizer = \"adagrad\"\n"),
-            "invalid optimizer: 'adagrad' (expected one of sgd, momentum, nesterov, rmsprop, adam, adamw)"
+        let err = error_of("[train]\noptimizer = \"adagrad\"\n");
+        assert!(
+            err.starts_with("invalid optimizer: 'adagrad' (expected one of sgd, "),
+            "{err}"
         );
         assert_eq!(
             error_of("[train]\nepochs = \"many\"\n"),
             "`train.epochs`: invalid type: string \"many\", expected usize"
         );
-        assert_eq!(
-            error_of("activation = \"softmax\"\n"),
-            "`activation`: unknown variant `softmax`, expected one of `sigmoid`, `tanh`, `relu`, `leaky-relu`, `linear`, `lecun-tanh`"
+        let err = error_of("activation = \"softmax\"\n");
+        assert!(
+            err.starts_with("`activation`: unknown variant `softmax`, expected one of `sigmoid`, "),
+            "{err}"
         );
         assert_eq!(
             error_of("[train.optimizer]\nbeta1 = 0.9\n"),

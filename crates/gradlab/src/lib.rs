@@ -139,10 +139,10 @@
 //! From the bottom layer up; a module uses only those above it in this
 //! list, and none imports another in a circle.
 //!
-//! - [`error`] (with [`setting`], the settings an error names), [`named`], [`element`], [`simd`], [`float_text`],
-//!   [`atomic_file`]: the error type, the lists of named choices, the
-//!   element types and their vectorised kernels, numbers written as text,
-//!   files written atomically.
+//! - [`setting`], [`error`], [`named`], [`element`], [`simd`],
+//!   [`float_text`], [`atomic_file`]: the settings an error can name, the
+//!   error type, the lists of named choices, the element types and their
+//!   vectorised kernels, numbers written as text, files written atomically.
 //! - [`matrix`]: the matrix type and its products (faer's GEMM).
 //! - [`data`]: CSV tables, datasets, the task (regression or
 //!   classification), splits, scalers, the fever generator.
@@ -151,7 +151,8 @@
 //! - [`metrics`]: RMSE, MAE, R², accuracy, confusion matrices.
 //! - [`train`]: what a run is given and reports, the loop step by step,
 //!   optimizers, schedules, clipping, early stopping, interruption.
-//! - [`settings`]: every setting a user chooses, in one struct.
+//! - [`settings`]: every setting a user chooses, in one struct, also as
+//!   TOML or JSON text.
 //! - [`model`]: a trained network with its columns and scalers;
 //!   [`model_file`]: its `.safetensors` file.
 //! - [`prepare`]: split, scale and initialise; [`session`]: training step

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Issue 6's CSV target: loading 1,000,000 rows × 10 numeric columns at least
-# as fast as pandas.read_csv, with peak memory under twice the data as f32.
+# gradlab's CSV loading against pandas.read_csv, on 1,000,000 rows × 10
+# numeric columns. The targets: at least as fast as pandas, with peak memory
+# under twice the data as f32.
 #
 #   bench/csv_vs_pandas.sh [ROUNDS]            # default 3 rounds
 #   PYTHON=/path/to/venv/bin/python bench/csv_vs_pandas.sh

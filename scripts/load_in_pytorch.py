@@ -60,7 +60,7 @@ def unscale(scaler, column, s):
 
 
 def numpy_activation(name, z):
-    """gradlab's activations (src/nn/activation.rs) in numpy."""
+    """gradlab's activations (crates/gradlab/src/nn/activation.rs) in numpy."""
     if name == "sigmoid":
         return 1 / (1 + np.exp(-z))
     if name == "tanh":

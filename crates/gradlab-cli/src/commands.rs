@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod brute_force;
 pub mod compare;
+pub mod curvature;
 pub mod demo;
 pub mod eval;
 pub mod explain;

@@ -15,6 +15,7 @@ mod choices;
 mod commands;
 mod figures;
 mod history_file;
+mod methods_table;
 mod output;
 mod parse;
 mod progress;
@@ -84,6 +85,8 @@ enum Command {
     Minima(commands::minima::MinimaArgs),
     /// LeCun's "Efficient BackProp" recommendations, each switched off in turn.
     Lecun(commands::lecun::LecunArgs),
+    /// The cost's curvature (λ_max of the Hessian) and the learning rates it allows.
+    Curvature(commands::curvature::CurvatureArgs),
     /// Time the reference workloads (samples/s; GFLOP/s against the f32 peak).
     Bench(commands::bench::BenchArgs),
 }
@@ -108,6 +111,7 @@ fn main() -> ExitCode {
         Command::Landscape(args) => commands::landscape::run(args, &console),
         Command::Minima(args) => commands::minima::run(args, &console),
         Command::Lecun(args) => commands::lecun::run(args, &console),
+        Command::Curvature(args) => commands::curvature::run(args, &console),
         Command::Bench(args) => commands::bench::run(args, &console),
     };
     match result {

@@ -44,7 +44,21 @@ fn flag_of(setting: Setting) -> Option<&'static str> {
         | Setting::GradientEpsilon
         | Setting::EarlyStopping
         | Setting::Trajectory
-        | Setting::Workload => None,
+        | Setting::Workload
+        | Setting::Steps
+        | Setting::Runs
+        | Setting::TargetMetric
+        | Setting::Restarts
+        | Setting::Tolerance
+        | Setting::Slice
+        | Setting::SliceSpan
+        | Setting::SlicePoints
+        | Setting::Span
+        | Setting::Between
+        | Setting::Trajectories
+        | Setting::Iterations
+        | Setting::CurvatureEpsilon
+        | Setting::Curvature => None,
     }
 }
 

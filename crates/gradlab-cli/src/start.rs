@@ -13,7 +13,7 @@ use gradlab::model::AnyModel;
 use gradlab::nn::network::Network;
 use gradlab::prepare::prepare;
 use gradlab::settings::FitSettings;
-use gradlab::train::trainer::{Examples, TrainSettings};
+use gradlab::train::trainer::Examples;
 use std::path::Path;
 
 /// A network and the rows it is measured on, in precision `T`.
@@ -22,11 +22,6 @@ pub struct Start<T> {
     pub network: Network<T>,
     /// The rows the cost is measured on (scaled).
     pub train: Examples<T>,
-    /// Held-out rows (scaled the same way); empty with a model file.
-    pub test: Examples<T>,
-    /// The training settings with the shuffling seed derived as `train`
-    /// derives it (the defaults with a model file).
-    pub train_settings: TrainSettings,
     /// Which rows `train` holds, for people: "4000 training rows of F".
     pub rows_note: String,
     /// Where the weights come from, for people.
@@ -50,8 +45,6 @@ pub fn from_settings<T: Float>(
             prepared.test.len()
         ),
         train: prepared.train,
-        test: prepared.test,
-        train_settings: prepared.train_settings,
         weights_note: format!(
             "the seeded initial weights ({} init, seed {})",
             settings.init, settings.train.seed
@@ -69,12 +62,9 @@ pub fn from_model<T: Float>(
     let dataset = model.dataset_from_table(table)?;
     let rows: Vec<usize> = (0..dataset.rows()).collect();
     let train = examples::<T>(&dataset, &rows, model.info());
-    let test = head(&train, 0);
     Ok(Start {
         network: model_network(model),
         train,
-        test,
-        train_settings: TrainSettings::default(),
         rows_note: format!(
             "all {} rows of {}, scaled by the model's scalers",
             dataset.rows(),

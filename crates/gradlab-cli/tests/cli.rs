@@ -698,7 +698,7 @@ fn reported(text: &str, label: &str) -> f64 {
     rest.split_whitespace().next().unwrap().parse().unwrap()
 }
 
-/// The acceptance thresholds on the demo's own report: test RMSE
+/// What a good model reaches, on the demo's own report: test RMSE
 /// ≤ 0.17 °C (noise floor 0.150 °C) and test accuracy ≥ 0.91 (best possible
 /// ≈ 0.926), with the default settings on data/fever.csv. The demo runs in
 /// a few seconds even in the test profile (dependencies at opt-level 3).

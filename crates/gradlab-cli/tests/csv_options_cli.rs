@@ -138,7 +138,42 @@ fn runs() -> Vec<Run> {
             ],
             false,
         ),
+        run(&[&["curvature"], &model, &["--check-steps", "2"]], false),
     ]
+}
+
+/// The subcommands `gradlab --help` lists: the CLI's own definition.
+fn commands() -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let help = stdout(&gradlab(dir.path(), &["--help"]));
+    help.lines()
+        .skip_while(|line| !line.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Every command whose help offers the reading flags is in [`runs`], so a
+/// new command that reads CSV cannot be left out of the test above.
+#[test]
+fn the_runs_cover_every_command_that_reads_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let commands = commands();
+    assert!(commands.len() > 10, "{commands:?}");
+    let covered: Vec<String> = runs().iter().map(|r| r.args[0].to_string()).collect();
+    for command in commands {
+        let help = stdout(&gradlab(dir.path(), &[command.as_str(), "--help"]));
+        let reads_csv = help.contains("--delimiter");
+        assert_eq!(
+            reads_csv,
+            covered.contains(&command),
+            "{command}: reads CSV: {reads_csv}; covered by runs(): {}",
+            covered.contains(&command)
+        );
+    }
 }
 
 /// `what` of a run, or a description of what went wrong.

@@ -96,7 +96,8 @@ fn the_same_seed_gives_the_same_bytes_at_one_thread_and_at_the_default() {
 /// (≈ 4.2 M) from which `gradlab::matrix::gemm` hands a product to the
 /// threads. The threads split the output of a product between them, never
 /// the sum behind one element, so one thread and two give the same bytes.
-/// (Measured: the two-thread run does use a second thread.)
+/// (That a second thread really computes blocks is asserted by the
+/// engine's `tests/threads.rs`, which can count them.)
 #[test]
 fn one_thread_and_two_give_the_same_bytes_when_the_products_are_threaded() {
     let dir = fever_dir(1_000);

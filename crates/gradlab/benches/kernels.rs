@@ -1,5 +1,5 @@
 //! Kernel benchmarks (criterion): the pieces a training step of the
-//! reference workloads (DESIGN.md §6, `gradlab::bench`) is made of.
+//! reference workloads (`gradlab::bench`) is made of.
 //!
 //! - `gemm/…`: the matrix products of the workloads, named `m×k·k×n` after
 //!   the product actually computed, with the operand layout the dense layer

@@ -3,7 +3,7 @@
 //! columns, seconds of each part, and the process's peak resident memory
 //! (Linux: `VmHWM` of `/proc/self/status`; `null` elsewhere) next to the
 //! size of the data as f32. `bench/csv_vs_pandas.sh` runs it against
-//! `pandas.read_csv` (DESIGN.md §6, issue 6's CSV target).
+//! `pandas.read_csv` (`bench/README.md`).
 //!
 //! ```text
 //! cargo run --release -p gradlab --example csv_load -- FILE.csv

@@ -1,11 +1,35 @@
-//! Looking at training from the outside: loss landscapes, restarts from many
-//! seeds (local and global minima), decision regions, and LeCun's
-//! recommendations switched on and off.
+//! Looking at training from the outside: experiments that train many runs
+//! and compare them, each one function from settings to a plain result.
+//!
+//! # Map
+//!
+//! - [`compare`]: one network trained with several batch sizes or
+//!   optimizers; costs, times and when each reached a target metric.
+//! - [`ablation`]: LeCun's "Efficient BackProp" recommendations as switches.
+//! - [`lecun`]: the ablation as an experiment, with its target metric.
+//! - [`restarts`]: training from many seeds, runs grouped into minima.
+//! - [`minima`]: the restarts as an experiment, with a brute-force slice
+//!   around the best run.
+//! - [`landscape`]: planes through weight space and the cost over them.
+//! - [`landscape_experiment`]: the surface around a trained model, with
+//!   training paths (several optimizers, or two seeds) projected onto it.
+//! - [`regions`]: a model's predictions over a grid of two inputs.
+//! - [`curvature`]: the largest eigenvalue of the cost's Hessian and the
+//!   learning rates it allows.
+//! - [`target`]: the test metric a run is to reach.
+//! - [`progress`]: what an experiment reports while it works.
 
 pub mod ablation;
+pub mod compare;
+pub mod curvature;
 pub mod landscape;
+pub mod landscape_experiment;
+pub mod lecun;
+pub mod minima;
+pub mod progress;
 pub mod regions;
 pub mod restarts;
+pub mod target;
 
 use crate::error::{Error, Result};
 use crate::setting::Setting;

@@ -1,4 +1,8 @@
-//! The reference workloads of DESIGN.md §6, timed, and the machine's f32 peak.
+//! The reference workloads, timed, and the machine's f32 peak.
+//!
+//! Two networks of the fever example's size, where the cost of a step is
+//! mostly per-step overhead, and a large one, where it is mostly matrix
+//! products:
 //!
 //! | name        | network                              | rows   | batch | epochs | optimizer     |
 //! |-------------|--------------------------------------|--------|-------|--------|---------------|
@@ -6,9 +10,9 @@
 //! | `tiny_cls`  | 2 → 16 tanh → 3, softmax CE          | 10,000 | 32    | 20     | SGD lr 0.05   |
 //! | `large_cls` | 64 → 6 × 1000 ReLU → 10, softmax CE  | 4,096  | 128   | 2      | SGD lr 0.01   |
 //!
-//! The synthetic data follow `../shared/anchors/torch_sklearn_bench.py`, the
-//! script that times PyTorch and scikit-learn on the same workloads: two
-//! inputs uniform on [36, 41] × [0, 1000], min-max scaled, target
+//! `bench/torch_sklearn.py` times PyTorch and scikit-learn on the same
+//! workloads, with data drawn by the same description (numpy draws its own
+//! values): two inputs uniform on [36, 41] × [0, 1000], min-max scaled, target
 //! 0.8·x₀ − 0.3·x₁·x₀ (classes: below 0.2, below 0.4, else); for
 //! `large_cls` 64 standard-normal inputs and 10 uniform classes.
 //!
@@ -68,7 +72,7 @@ pub struct Workload {
 }
 
 impl Workload {
-    /// The three workloads of DESIGN.md §6, in its order.
+    /// The three workloads, in the order of the table in the module doc.
     pub fn all() -> Vec<Workload> {
         let tiny = |name, outputs, loss| Workload {
             name,

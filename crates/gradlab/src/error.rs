@@ -166,7 +166,7 @@ pub enum Error {
     /// that step and puts the last good weights back (those at the end of
     /// epoch `epoch − 1`; the initial ones when `epoch` is 1), never the
     /// non-finite ones: the network it was given, or the
-    /// [`crate::train::session::Session`] that trained, holds them, ready to
+    /// [`crate::session::Session`] that trained, holds them, ready to
     /// save (as [`std::io::IntoInnerError`] hands back its writer).
     #[error(
         "training diverged at epoch {epoch}, batch {batch}: {cause} ({}); lower the learning rate or scale the inputs",

@@ -112,7 +112,7 @@ mod tests {
             let text = round_trip_text(value);
             let exponent = decimal_exponent(&format!("{value:e}")).unwrap();
             if PLAIN_EXPONENTS.contains(&exponent) {
-                // What `{}` wrote before this function existed, unchanged.
+                // In this range the text is exactly what `{}` writes.
                 prop_assert_eq!(text, value.to_string());
             } else {
                 prop_assert_eq!(text, format!("{value:e}"));

@@ -161,7 +161,9 @@
 //!   side by side.
 //! - [`analysis`]: loss landscapes, restarts and minima, LeCun's
 //!   recommendations, prediction grids.
-//! - [`bench`]: the reference workloads.
+//! - [`explain`]: the course's hand calculation as a document of typed
+//!   formulas, rendered as text, markdown or LaTeX.
+//! - [`bench`](mod@bench): the reference workloads.
 #![warn(missing_docs)]
 
 pub mod analysis;
@@ -170,6 +172,7 @@ pub mod bench;
 pub mod data;
 pub mod element;
 pub mod error;
+pub mod explain;
 pub mod fit;
 pub mod float_text;
 pub mod matrix;

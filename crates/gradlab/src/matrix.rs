@@ -5,18 +5,15 @@
 //! thread per block of the output when it is big ([`gemm`]); everything else
 //! here is a plain loop.
 //!
-//! faer 0.24 was measured against the `gemm` crate 0.19 (the same author's
-//! earlier library, also in faer's dependencies) on large_cls's three
-//! products (1000 × 1000 weights, batch 128, five layers cycled, cut into
-//! 8 blocks as here; issue 6): faer was faster on every one, on one thread
-//! (medians 96–100 against 86–88 GFLOP/s forward, 87–94 against 66–87 for
-//! δ·W, 94–98 against 89–93 for δᵀ·x) and on two (184–199 against 146–173,
-//! 165–181 against 125–164, 182–198 against 172–184).
+//! faer is the GEMM rather than the `gemm` crate (the same author's lower-level
+//! library, also among faer's dependencies) because it is the faster of the
+//! two on each of large_cls's three products, on one thread and on two
+//! (`bench/README.md` has the figures).
 
 use crate::element::Float;
 use faer::linalg::matmul::matmul;
 use faer::{Accum, MatMut, MatRef, Par};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 /// A dense, row-major matrix of `rows × cols` elements.
@@ -223,7 +220,17 @@ pub fn gemm<T: Float>(
         Output::Accumulate => Accum::Add,
     };
     let work = out.rows * out.cols * a_view.ncols();
-    gemm_in_blocks(out.view_mut(), accum, a_view, b_view, blocks(work));
+    let threads_used = AtomicU64::new(0);
+    gemm_in_blocks(
+        out.view_mut(),
+        accum,
+        (a_view, b_view),
+        blocks(work),
+        &threads_used,
+    );
+    if threads_used.into_inner().count_ones() > 1 {
+        SHARED_PRODUCTS.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 /// Rows `rows` of the product `aᵀ · b`, on the calling thread:
@@ -277,15 +284,19 @@ pub fn worth_threads(work: usize) -> bool {
 /// threads are busy. The blocks are disjoint and each is computed exactly
 /// as a whole product would compute it, so the result does not depend on
 /// the number of threads.
+/// Each block notes its thread in `threads_used` (bit i for thread i of
+/// rayon's pool, bit 63 for a thread outside it).
 fn gemm_in_blocks<T: Float>(
     out: MatMut<'_, T>,
     accum: Accum,
-    a: MatRef<'_, T>,
-    b: MatRef<'_, T>,
+    (a, b): (MatRef<'_, T>, MatRef<'_, T>),
     blocks: usize,
+    threads_used: &AtomicU64,
 ) {
     let (rows, cols) = (out.nrows(), out.ncols());
     if blocks <= 1 || rows.max(cols) < 2 * BLOCK_ALIGN {
+        let thread = rayon::current_thread_index().map_or(63, |i| i.min(62));
+        threads_used.fetch_or(1 << thread, Ordering::Relaxed);
         matmul(out, accum, a, b, T::one(), Par::Seq);
         clear_upper_avx_state();
         return;
@@ -299,17 +310,36 @@ fn gemm_in_blocks<T: Float>(
         let (top, bottom) = out.split_at_row_mut(cut);
         let (a_top, a_bottom) = a.split_at_row(cut);
         rayon::join(
-            || gemm_in_blocks(top, accum, a_top, b, first_blocks),
-            || gemm_in_blocks(bottom, accum, a_bottom, b, blocks - first_blocks),
+            || gemm_in_blocks(top, accum, (a_top, b), first_blocks, threads_used),
+            || {
+                let rest = blocks - first_blocks;
+                gemm_in_blocks(bottom, accum, (a_bottom, b), rest, threads_used)
+            },
         );
     } else {
         let (left, right) = out.split_at_col_mut(cut);
         let (b_left, b_right) = b.split_at_col(cut);
         rayon::join(
-            || gemm_in_blocks(left, accum, a, b_left, first_blocks),
-            || gemm_in_blocks(right, accum, a, b_right, blocks - first_blocks),
+            || gemm_in_blocks(left, accum, (a, b_left), first_blocks, threads_used),
+            || {
+                let rest = blocks - first_blocks;
+                gemm_in_blocks(right, accum, (a, b_right), rest, threads_used)
+            },
         );
     }
+}
+
+/// Products whose blocks were computed on more than one thread, since the
+/// last [`take_shared_products`].
+static SHARED_PRODUCTS: AtomicU64 = AtomicU64::new(0);
+
+/// How many matrix products have had their blocks computed on more than one
+/// thread since the last call, and starts counting afresh: what shows that
+/// the work really was shared out (the results are the same either way).
+/// One atomic addition per product, nothing beside its millions of
+/// multiply-adds.
+pub fn take_shared_products() -> u64 {
+    SHARED_PRODUCTS.swap(0, Ordering::Relaxed)
 }
 
 /// Block boundaries fall on multiples of this many rows or columns: a whole
@@ -367,8 +397,8 @@ fn blocks_on(work: usize, threads: usize) -> usize {
 
 /// faer's x86 kernels return with the upper halves of the AVX registers in
 /// use (no `vzeroupper`). Scalar and SSE code that runs next (libm's `tanh`,
-/// `exp`) then pays a state-transition penalty on every instruction, measured
-/// at 10–100× (DESIGN.md §5). Clearing the state after each product avoids it.
+/// `exp`) then pays a state-transition penalty on every instruction, which
+/// makes it 10–100× slower. Clearing the state after each product avoids it.
 #[inline]
 fn clear_upper_avx_state() {
     #[cfg(target_arch = "x86_64")]
@@ -460,10 +490,11 @@ mod tests {
             let (a, b) = (filled(m, k, 1), filled(k, n, 2));
             for accum in [Accum::Replace, Accum::Add] {
                 let mut whole = filled(m, n, 3);
-                gemm_in_blocks(whole.view_mut(), accum, a.view(), b.view(), 1);
+                let used = AtomicU64::new(0);
+                gemm_in_blocks(whole.view_mut(), accum, (a.view(), b.view()), 1, &used);
                 for blocks in 2..=8 {
                     let mut cut = filled(m, n, 3);
-                    gemm_in_blocks(cut.view_mut(), accum, a.view(), b.view(), blocks);
+                    gemm_in_blocks(cut.view_mut(), accum, (a.view(), b.view()), blocks, &used);
                     assert!(cut == whole, "{m}×{k}×{n}, {accum:?}, {blocks} blocks");
                 }
             }

@@ -212,7 +212,8 @@ mod tests {
         assert_eq!(m.r2, 0.0);
     }
 
-    /// The metrics as computed before they were made overflow-safe.
+    /// The metrics by the plain textbook formulas, which overflow where the
+    /// real ones do not.
     fn plain_regression_metrics(predicted: &[f64], truth: &[f64]) -> RegressionMetrics {
         let n = truth.len() as f64;
         let mean = truth.iter().sum::<f64>() / n;

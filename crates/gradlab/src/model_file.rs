@@ -1,4 +1,5 @@
-//! The model file: one `.safetensors` file (DESIGN.md §4).
+//! The model file: one `.safetensors` file (`docs/model-file.md` describes
+//! it for readers outside Rust).
 //!
 //! # Layout
 //!

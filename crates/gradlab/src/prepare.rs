@@ -72,7 +72,7 @@ pub struct TrainingRows {
     pub validation: Vec<usize>,
 }
 
-/// Everything [`fit`] sets up before the first epoch.
+/// Everything [`fit`](crate::fit::fit) sets up before the first epoch.
 #[derive(Debug, Clone)]
 pub struct Prepared<T> {
     /// The model's metadata, with scalers fitted on the training rows.
@@ -148,7 +148,7 @@ fn training_rows(dataset: &Dataset, split: &Split, settings: &FitSettings) -> Re
     })
 }
 
-/// The network [`fit`] builds for `dataset`: one input per input column;
+/// The network [`fit`](crate::fit::fit) builds for `dataset`: one input per input column;
 /// one linear output and the MSE for regression, one output per class and
 /// the softmax cross-entropy for classification.
 pub fn architecture_for(dataset: &Dataset, settings: &FitSettings) -> Architecture {
@@ -198,4 +198,15 @@ fn model_info(
         target_scaler,
         settings: settings.clone(),
     })
+}
+
+/// The rows `info`'s model was trained on (the gradient steps, the split
+/// made again from its seed and fractions), scaled by its own scalers, in
+/// precision `T`: the cost a trained model's curvature or landscape is
+/// measured on.
+pub fn training_examples<T: Float>(dataset: &Dataset, info: &ModelInfo) -> Result<Examples<T>> {
+    let settings = &info.settings;
+    let split = train_test_split(dataset, settings.test_fraction, settings.train.seed)?;
+    let rows = training_rows(dataset, &split, settings)?;
+    Ok(examples::<T>(dataset, &rows.train, info))
 }

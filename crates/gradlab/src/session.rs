@@ -14,7 +14,7 @@
 //! bits. Stepping in any pieces gives the same bits too, as long as nothing
 //! is adjusted in between.
 //!
-//! When training diverges, [`Session::step`] returns [`Error::Diverged`] and
+//! When training diverges, [`Session::step`] returns [`Error::Diverged`](crate::error::Error::Diverged) and
 //! the session keeps the last good weights: [`Session::model`] gives them as
 //! a model, ready to save.
 

@@ -75,11 +75,39 @@ pub enum Setting {
     Trajectory,
     /// A benchmark workload.
     Workload,
+    /// Gradient steps a comparison of methods takes.
+    Steps,
+    /// The runs a comparison trains.
+    Runs,
+    /// The metric a comparison measures the time to.
+    TargetMetric,
+    /// How many seeds a search for minima trains from.
+    Restarts,
+    /// How close two results must be to count as one: two minima, or two steps of the curvature's power iteration.
+    Tolerance,
+    /// The weights a slice through the cost varies.
+    Slice,
+    /// How far a slice reaches on either side of a minimum.
+    SliceSpan,
+    /// Points along a slice.
+    SlicePoints,
+    /// How far a loss landscape reaches from its centre.
+    Span,
+    /// The two seeds whose minima a loss landscape joins.
+    Between,
+    /// The training paths drawn on a loss landscape.
+    Trajectories,
+    /// The most iterations the curvature's power iteration makes.
+    Iterations,
+    /// The step ε of the curvature's finite differences.
+    CurvatureEpsilon,
+    /// The curvature of the cost where it is measured.
+    Curvature,
 }
 
 impl Setting {
     /// The setting's name as the user knows it, as error messages show it
-    /// (`learning rate`). The two epsilons share the name `epsilon`.
+    /// (`learning rate`). The three epsilons share the name `epsilon`.
     pub const fn name(self) -> &'static str {
         match self {
             Setting::Architecture => "architecture",
@@ -117,6 +145,20 @@ impl Setting {
             Setting::MinDelta => "min delta",
             Setting::Trajectory => "trajectory",
             Setting::Workload => "workload",
+            Setting::Steps => "steps",
+            Setting::Runs => "runs",
+            Setting::TargetMetric => "target_metric",
+            Setting::Restarts => "restarts",
+            Setting::Tolerance => "tolerance",
+            Setting::Slice => "slice",
+            Setting::SliceSpan => "slice_span",
+            Setting::SlicePoints => "slice_points",
+            Setting::Span => "span",
+            Setting::Between => "between",
+            Setting::Trajectories => "trajectories",
+            Setting::Iterations => "iterations",
+            Setting::CurvatureEpsilon => "epsilon",
+            Setting::Curvature => "curvature",
         }
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! Built for the baseline x86-64 target, element-wise loops vectorise only to
 //! 4 lanes of f32, and `f32::mul_add` or libm's `tanhf` are function calls
-//! per element (DESIGN.md §5: a small-network step was 4–7× slower that way).
+//! per element, which makes a small-network training step 4–7× slower.
 //! So the hot loops here are written branch-free, and [`map`] runs them in a
 //! copy compiled for AVX2 when the CPU has it (checked at run time, so the
 //! binary still runs on any x86-64). Both copies perform the same IEEE

@@ -1,10 +1,10 @@
-//! The acceptance figures, measured with the demo's settings
+//! What a good model reaches on the fever data, measured with the demo's settings
 //! (`FitSettings::default()`) on the shipped data/fever.csv — and on fresh
 //! rows of the same generator, so the models generalise and do not merely
 //! fit this file.
 //!
 //! Thresholds: test RMSE ≤ 0.17 °C (the noise floor is 0.150 °C) and accuracy
-//! ≥ 0.91 (the best possible is about 0.926), both from DESIGN.md §2. A model
+//! ≥ 0.91 (the best possible is about 0.926), both from `docs/fever.md`. A model
 //! that claims to beat the floor by much is wrong, so there are lower bounds
 //! too.
 

@@ -1,5 +1,5 @@
 //! The model file: round trips, determinism, every kind of corruption, and
-//! atomic saving (DESIGN.md §4).
+//! atomic saving (the rules of `docs/model-file.md`).
 
 mod common;
 

@@ -47,7 +47,7 @@ fn every_optimizer_learns_the_fever_regression() {
             ..Default::default()
         };
         let rmse = test_rmse(&settings, &data);
-        // A linear model gets about 0.37 °C (DESIGN.md §2).
+        // A linear model gets about 0.37 °C (docs/fever.md).
         assert!(rmse < 0.3, "{name}: test RMSE {rmse} °C");
     }
 }

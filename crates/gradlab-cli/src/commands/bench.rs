@@ -1,6 +1,6 @@
 //! `gradlab bench [--json] [--threads N] [--workload NAME] [--repeat R]`
-//! (`--threads` is the global flag): times the reference workloads of
-//! DESIGN.md §6 (`gradlab::bench`) and prints samples per second; for
+//! (`--threads` is the global flag): times the reference workloads
+//! (`gradlab::bench`) and prints samples per second; for
 //! `large_cls` also the achieved GFLOP/s against the machine's f32 peak,
 //! measured in the same run with a loop of fused multiply-adds on as many
 //! threads, and against a step made only of its matrix products

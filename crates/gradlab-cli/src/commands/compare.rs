@@ -20,31 +20,20 @@ use crate::progress::EpochBar;
 use crate::report;
 use crate::settings_args::{DataArgs, SettingsArgs};
 use clap::Args;
-use gradlab::data::dataset::Dataset;
-use gradlab::data::split::train_test_split;
+use gradlab::analysis::compare::{
+    self, Change, CompareResult, CompareRun, CompareSettings, RunResult, RunSummary,
+};
+use gradlab::analysis::progress::Progress;
+use gradlab::analysis::target::metric_name;
 use gradlab::data::task::Task;
-use gradlab::element::Float;
-use gradlab::fit::fit;
-use gradlab::metrics::Metrics;
 use gradlab::model::ModelInfo;
-use gradlab::prepare::prepare;
 use gradlab::settings::FitSettings;
-use gradlab::train::optimizer::Optimizer;
-use gradlab::train::trainer::{BatchSize, Control, DataSets, EpochRecord, TrainSettings};
-use gradlab::train::training::train;
-use gradlab::Precision;
-use gradlab_plot::labels::{cost_axis, metric_label, target_unit};
-use gradlab_plot::line::{line_chart, LineChart};
-use gradlab_plot::pictures::Pictures;
+use gradlab::train::trainer::{BatchSize, EpochRecord};
+use gradlab_plot::line::LineChart;
 use gradlab_plot::series::Series;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::PathBuf;
-
-/// The learning rate of adam, adamw and rmsprop when none is given: their
-/// steps are normalised by the gradient's size, so the rate of plain SGD
-/// (0.05) is far too large for them.
-pub const ADAPTIVE_LEARNING_RATE: f64 = 0.01;
 
 /// Arguments of `gradlab compare`.
 #[derive(Debug, Args)]
@@ -55,11 +44,11 @@ pub struct CompareArgs {
     /// training row); each may end in @LR for its own learning rate
     /// [default: sgd,minibatch:32,batch].
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = variant, conflicts_with = "optimizers", help_heading = "Comparison")]
-    variants: Option<Vec<Run>>,
+    variants: Option<Vec<CompareRun>>,
     /// Optimizers to compare (each may end in @LR): sgd, momentum, nesterov,
     /// rmsprop, adam, adamw. Without --lr, adam, adamw and rmsprop use 0.01.
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = optimizer_run, help_heading = "Comparison")]
-    optimizers: Option<Vec<Run>>,
+    optimizers: Option<Vec<CompareRun>>,
     /// The test metric to reach: an RMSE in the target's units (regression)
     /// or an accuracy [default: 1.05 × the best final RMSE, or the best
     /// final accuracy − 0.01].
@@ -74,25 +63,6 @@ pub struct CompareArgs {
     json: bool,
 }
 
-/// One run of the comparison, as given on the command line.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Run {
-    /// As typed: `minibatch:32`, `adam@0.001`.
-    name: String,
-    /// The variant or optimizer without the learning rate.
-    kind: String,
-    /// What the run changes.
-    change: Change,
-    /// Its own learning rate (`@LR`).
-    learning_rate: Option<f64>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Change {
-    Batch(BatchSize),
-    Optimizer(Optimizer),
-}
-
 /// Splits `name@lr`.
 fn with_learning_rate(text: &str) -> Result<(&str, Option<f64>), String> {
     match text.trim().split_once('@') {
@@ -105,7 +75,7 @@ fn with_learning_rate(text: &str) -> Result<(&str, Option<f64>), String> {
 }
 
 /// `--variants`: `sgd`, `minibatch:N` or `batch`, each with an optional `@LR`.
-fn variant(text: &str) -> Result<Run, String> {
+fn variant(text: &str) -> Result<CompareRun, String> {
     let (name, learning_rate) = with_learning_rate(text)?;
     let batch = match name.split_once(':') {
         None if name == "sgd" => BatchSize::Samples(1),
@@ -120,7 +90,7 @@ fn variant(text: &str) -> Result<Run, String> {
             ))
         }
     };
-    Ok(Run {
+    Ok(CompareRun {
         name: text.trim().to_owned(),
         kind: name.to_owned(),
         change: Change::Batch(batch),
@@ -129,79 +99,14 @@ fn variant(text: &str) -> Result<Run, String> {
 }
 
 /// `--optimizers`: an optimizer name with an optional `@LR`.
-fn optimizer_run(text: &str) -> Result<Run, String> {
+fn optimizer_run(text: &str) -> Result<CompareRun, String> {
     let (name, learning_rate) = with_learning_rate(text)?;
-    Ok(Run {
+    Ok(CompareRun {
         name: text.trim().to_owned(),
         kind: name.to_owned(),
         change: Change::Optimizer(parse::optimizer(name)?),
         learning_rate,
     })
-}
-
-/// The default `--variants`.
-fn default_variants() -> Vec<Run> {
-    ["sgd", "minibatch:32", "batch"]
-        .iter()
-        .map(|v| variant(v).expect("valid"))
-        .collect()
-}
-
-impl Run {
-    /// The settings of this run: `base` with its batch size or optimizer,
-    /// and its learning rate (its own, or the base's, or for adaptive
-    /// optimizers without a given rate [`ADAPTIVE_LEARNING_RATE`]).
-    fn settings(&self, base: &FitSettings, learning_rate_given: bool) -> FitSettings {
-        let mut settings = base.clone();
-        match self.change {
-            Change::Batch(batch) => settings.train.batch_size = batch,
-            Change::Optimizer(optimizer) => {
-                settings.train.optimizer = optimizer;
-                if !learning_rate_given && is_adaptive(&optimizer) {
-                    settings.train.learning_rate = ADAPTIVE_LEARNING_RATE;
-                }
-            }
-        }
-        if let Some(rate) = self.learning_rate {
-            settings.train.learning_rate = rate;
-        }
-        settings
-    }
-}
-
-/// True for the optimizers whose step is divided by a running RMS of the gradient.
-pub fn is_adaptive(optimizer: &Optimizer) -> bool {
-    matches!(
-        optimizer,
-        Optimizer::Rmsprop { .. } | Optimizer::Adam { .. } | Optimizer::Adamw { .. }
-    )
-}
-
-/// One finished (or diverged) run.
-#[derive(Debug, Clone, Serialize)]
-struct Outcome {
-    name: String,
-    #[serde(skip)]
-    kind: String,
-    optimizer: String,
-    batch_size: String,
-    learning_rate: f64,
-    epochs: usize,
-    steps: u64,
-    train_cost: f64,
-    test_cost: f64,
-    /// Test RMSE in the target's units, or accuracy.
-    test_metric: f64,
-    /// Wall time of the training steps alone (the timing run).
-    seconds: f64,
-    diverged: bool,
-    epoch_to_target: Option<usize>,
-    seconds_to_target: Option<f64>,
-    #[serde(skip)]
-    records: Vec<EpochRecord>,
-    /// Seconds of pure training after each epoch (the timing run).
-    #[serde(skip)]
-    times: Vec<f64>,
 }
 
 /// What `compare --json` prints.
@@ -211,19 +116,21 @@ struct CompareJson<'a> {
     architecture: String,
     metric: &'static str,
     target_metric: f64,
-    runs: &'a [Outcome],
+    runs: Vec<&'a RunSummary>,
     pictures: Vec<String>,
 }
 
 /// Runs `gradlab compare`.
 pub fn run(args: CompareArgs, console: &Console) -> anyhow::Result<()> {
     let base = args.settings.resolve()?;
-    let learning_rate_given = args.settings.gives_learning_rate()?;
-    let runs = args
-        .variants
-        .clone()
-        .or_else(|| args.optimizers.clone())
-        .unwrap_or_else(default_variants);
+    let mut settings = CompareSettings {
+        learning_rate_given: args.settings.gives_learning_rate()?,
+        target_metric: args.target_metric,
+        ..CompareSettings::default()
+    };
+    if let Some(runs) = args.variants.clone().or_else(|| args.optimizers.clone()) {
+        settings.runs = runs;
+    }
     if let Some(target) = args.target_metric {
         anyhow::ensure!(
             target.is_finite(),
@@ -242,47 +149,33 @@ pub fn run(args: CompareArgs, console: &Console) -> anyhow::Result<()> {
         base.train.epochs,
         base.train.seed,
     ));
-    let mut outcomes = Vec::new();
-    let mut info = None;
-    for run in &runs {
-        let settings = run.settings(&base, learning_rate_given);
-        settings.validate()?;
-        console.note(format!(
-            "{}: batch size {}, optimizer {}, learning rate {}",
-            run.name,
-            settings.train.batch_size,
-            settings.train.optimizer.name(),
-            settings.train.learning_rate
-        ));
-        let (outcome, model_info) = run_one(&dataset, run, &settings, console)?;
-        info = info.or(model_info);
-        outcomes.push(outcome);
-    }
-    let info = info
+    settings.base = base;
+    let result = compare::run(&dataset, &settings, progress(&settings, console))?;
+    let info = result
+        .model
+        .as_ref()
         .ok_or_else(|| anyhow::anyhow!("every run diverged: lower the learning rates (name@LR)"))?;
-    let task = dataset.task();
-    let (target, target_note) = target_metric(task, &outcomes, args.target_metric, &info);
-    for outcome in &mut outcomes {
-        reach_target(outcome, task, target);
-    }
+    let target_note = target_note(&result, info, args.target_metric);
     let mut written = Vec::new();
     if let Some(pictures) = &pictures {
-        written = draw(pictures, &outcomes, &info)?;
+        written = draw(pictures, &result.runs, info)?;
     }
     if args.json {
         report::print_json(&CompareJson {
-            task,
+            task: result.task,
             architecture: info.architecture.to_string(),
-            metric: match task {
-                Task::Regression => "rmse",
-                Task::Classification => "accuracy",
-            },
-            target_metric: target,
-            runs: &outcomes,
+            metric: metric_name(result.task),
+            target_metric: result.target.value,
+            runs: result.runs.iter().map(|r| &r.summary).collect(),
             pictures: written.iter().map(|p| p.display().to_string()).collect(),
         })?;
     } else {
-        report::print_text(&compare_text(&outcomes, &info, &base, &target_note))?;
+        report::print_text(&compare_text(
+            &result.runs,
+            info,
+            &settings.base,
+            &target_note,
+        ))?;
     }
     for path in written {
         console.note(format!("picture written to {}", path.display()));
@@ -290,167 +183,67 @@ pub fn run(args: CompareArgs, console: &Console) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Trains `run` twice (see the module doc); a diverged run is kept as such.
-fn run_one(
-    dataset: &Dataset,
-    run: &Run,
-    settings: &FitSettings,
-    console: &Console,
-) -> anyhow::Result<(Outcome, Option<ModelInfo>)> {
-    let mut outcome = Outcome {
-        name: run.name.clone(),
-        kind: run.kind.clone(),
-        optimizer: settings.train.optimizer.name().to_owned(),
-        batch_size: settings.train.batch_size.to_string(),
-        learning_rate: settings.train.learning_rate,
-        epochs: 0,
-        steps: 0,
-        train_cost: f64::NAN,
-        test_cost: f64::NAN,
-        test_metric: f64::NAN,
-        seconds: f64::NAN,
-        diverged: false,
-        epoch_to_target: None,
-        seconds_to_target: None,
-        records: Vec::new(),
-        times: Vec::new(),
-    };
-    let fitted = {
-        let bar = EpochBar::new(*console, &run.name, settings.train.epochs);
-        fit(dataset, settings, |record| bar.update(record))
-    };
-    let fitted = match fitted {
-        Ok(fitted) => fitted,
-        Err(gradlab::Error::Diverged { epoch, .. }) => {
+/// The notes and bars of the comparison's progress on stderr.
+fn progress<'a>(
+    settings: &'a CompareSettings,
+    console: &'a Console,
+) -> impl FnMut(Progress<'_>) + 'a {
+    let mut bar: Option<EpochBar> = None;
+    move |event| match event {
+        Progress::RunStarted {
+            index, settings: s, ..
+        } => {
+            let run = &settings.runs[index];
+            console.note(format!(
+                "{}: batch size {}, optimizer {}, learning rate {}",
+                run.name,
+                s.train.batch_size,
+                s.train.optimizer.name(),
+                s.train.learning_rate
+            ));
+            bar = Some(EpochBar::new(*console, &run.name, s.train.epochs));
+        }
+        Progress::Epoch { record, .. } => {
+            if let Some(bar) = &bar {
+                bar.update(record);
+            }
+        }
+        Progress::RunFinished { .. } => bar = None,
+        Progress::Diverged { index, epoch, .. } => {
+            let run = &settings.runs[index];
             console.note(format!(
                 "{}: diverged in epoch {epoch} (the cost became non-finite); lower its learning rate with {}@LR",
                 run.name, run.kind
             ));
-            outcome.diverged = true;
-            return Ok((outcome, None));
         }
-        Err(other) => return Err(other.into()),
-    };
-    let epochs = fitted.history.epochs.len();
-    let times = match settings.precision {
-        Precision::F32 => training_times::<f32>(dataset, settings, epochs)?,
-        Precision::F64 => training_times::<f64>(dataset, settings, epochs)?,
-    };
-    // The weights the model kept: the best epoch's with early stopping.
-    let restored = settings
-        .train
-        .early_stopping
-        .is_some_and(|stopping| stopping.restore_best);
-    let last = fitted
-        .history
-        .best_epoch
-        .filter(|_| restored)
-        .and_then(|best| fitted.history.epochs.get(best - 1))
-        .or(fitted.history.epochs.last());
-    outcome.epochs = fitted.history.epochs.len();
-    outcome.steps = fitted.history.steps;
-    outcome.train_cost = last.map_or(f64::NAN, |r| r.train_cost);
-    outcome.test_cost = last.and_then(|r| r.test_cost).unwrap_or(f64::NAN);
-    outcome.test_metric = match &fitted.test_metrics {
-        Metrics::Regression(m) => m.rmse,
-        Metrics::Classification(m) => m.accuracy,
-    };
-    outcome.seconds = times.last().copied().unwrap_or(f64::NAN);
-    outcome.records = fitted.history.epochs;
-    outcome.times = times;
-    Ok((outcome, Some(fitted.model.info().clone())))
-}
-
-/// The seconds after each of the first `epochs` epochs of the same training
-/// with nothing measured (as many epochs as the measured run took, which
-/// early stopping may have ended before the last).
-fn training_times<T: Float>(
-    dataset: &Dataset,
-    settings: &FitSettings,
-    epochs: usize,
-) -> anyhow::Result<Vec<f64>> {
-    let split = train_test_split(dataset, settings.test_fraction, settings.train.seed)?;
-    let mut prepared = prepare::<T>(dataset, &split, settings)?;
-    let timing = TrainSettings {
-        measure_costs: false,
-        early_stopping: None,
-        epochs: epochs.max(1),
-        ..prepared.train_settings.clone()
-    };
-    let mut times = Vec::with_capacity(timing.epochs);
-    train(
-        &mut prepared.network,
-        DataSets::train_only(&prepared.train),
-        &timing,
-        |record| {
-            times.push(record.seconds);
-            Control::Continue
-        },
-    )?;
-    Ok(times)
-}
-
-/// The metric to reach: given, or derived from the best run.
-fn target_metric(
-    task: Task,
-    outcomes: &[Outcome],
-    given: Option<f64>,
-    info: &ModelInfo,
-) -> (f64, String) {
-    let finished = outcomes
-        .iter()
-        .filter(|o| !o.diverged)
-        .map(|o| o.test_metric);
-    let unit = target_unit(&info.target_column);
-    match (task, given) {
-        (Task::Regression, Some(t)) => (t, format!("test RMSE ≤ {t} {unit} (--target-metric)")),
-        (Task::Classification, Some(t)) => (t, format!("test accuracy ≥ {t} (--target-metric)")),
-        (Task::Regression, None) => {
-            let best = finished.fold(f64::INFINITY, f64::min);
-            let t = 1.05 * best;
-            (
-                t,
-                format!(
-                    "test RMSE ≤ {} {unit} (1.05 × the best final test RMSE, {}; set it with --target-metric)",
-                    report::significant(t, 4),
-                    report::significant(best, 4)
-                ),
-            )
-        }
-        (Task::Classification, None) => {
-            let best = finished.fold(f64::NEG_INFINITY, f64::max);
-            let t = best - 0.01;
-            (
-                t,
-                format!(
-                    "test accuracy ≥ {} (the best final test accuracy, {}, − 0.01; set it with --target-metric)",
-                    report::significant(t, 4),
-                    report::significant(best, 4)
-                ),
-            )
-        }
+        Progress::Phase(_) | Progress::PathTrained { .. } => {}
     }
 }
 
-/// Fills in when `outcome` first reached `target`.
-fn reach_target(outcome: &mut Outcome, task: Task, target: f64) {
-    let reached = |m: f64| match task {
-        Task::Regression => m <= target,
-        Task::Classification => m >= target,
-    };
-    if let Some(record) = outcome
-        .records
-        .iter()
-        .find(|r| r.test_metric.is_some_and(reached))
-    {
-        outcome.epoch_to_target = Some(record.epoch);
-        outcome.seconds_to_target = outcome.times.get(record.epoch - 1).copied();
+/// What the target metric is and where it came from.
+fn target_note(result: &CompareResult, info: &ModelInfo, given: Option<f64>) -> String {
+    let unit = gradlab_plot::labels::target_unit(&info.target_column);
+    let t = result.target.value;
+    let best = result.target.derived_from.unwrap_or(f64::NAN);
+    match (result.task, given) {
+        (Task::Regression, Some(t)) => format!("test RMSE ≤ {t} {unit} (--target-metric)"),
+        (Task::Classification, Some(t)) => format!("test accuracy ≥ {t} (--target-metric)"),
+        (Task::Regression, None) => format!(
+            "test RMSE ≤ {} {unit} (1.05 × the best final test RMSE, {}; set it with --target-metric)",
+            report::significant(t, 4),
+            report::significant(best, 4)
+        ),
+        (Task::Classification, None) => format!(
+            "test accuracy ≥ {} (the best final test accuracy, {}, − 0.01; set it with --target-metric)",
+            report::significant(t, 4),
+            report::significant(best, 4)
+        ),
     }
 }
 
 /// The report: what was compared, the table, and which run got there first.
 fn compare_text(
-    outcomes: &[Outcome],
+    outcomes: &[RunResult],
     info: &ModelInfo,
     base: &FitSettings,
     target_note: &str,
@@ -467,7 +260,7 @@ fn compare_text(
         report::cost_name(info.architecture.loss),
     );
     let _ = writeln!(text, "target: {target_note}\n");
-    let metric = metric_label(info);
+    let metric = gradlab_plot::labels::metric_label(info);
     let headings = [
         "optimizer",
         "batch",
@@ -483,7 +276,7 @@ fn compare_text(
     ];
     let lines: Vec<(String, Vec<String>)> = outcomes
         .iter()
-        .map(|o| {
+        .map(|RunResult { summary: o, .. }| {
             let number = |v: f64| {
                 if o.diverged {
                     "diverged".to_owned()
@@ -521,10 +314,17 @@ fn compare_text(
     );
     let fastest = outcomes
         .iter()
-        .filter_map(|o| o.seconds_to_target.map(|s| (s, o)))
+        .filter_map(|r| r.summary.seconds_to_target.map(|s| (s, r)))
         .min_by(|a, b| a.0.total_cmp(&b.0));
     match fastest {
-        Some((seconds, o)) => {
+        Some((
+            seconds,
+            RunResult {
+                summary: o,
+                records,
+                ..
+            },
+        )) => {
             let _ = writeln!(
                 text,
                 "first to the target: {} after {} (epoch {}, {} steps)",
@@ -532,7 +332,7 @@ fn compare_text(
                 report::seconds(seconds),
                 o.epoch_to_target.unwrap_or(0),
                 report::thousands(
-                    o.records
+                    records
                         .get(o.epoch_to_target.unwrap_or(1) - 1)
                         .map_or(0, |r| r.steps)
                 ),
@@ -548,12 +348,14 @@ fn compare_text(
 /// The three pictures: training cost against epochs, gradient steps and
 /// wall time.
 fn draw(
-    pictures: &Pictures,
-    outcomes: &[Outcome],
+    pictures: &gradlab_plot::pictures::Pictures,
+    outcomes: &[RunResult],
     info: &ModelInfo,
 ) -> anyhow::Result<Vec<PathBuf>> {
-    let finished: Vec<&Outcome> = outcomes.iter().filter(|o| !o.diverged).collect();
-    let label = |o: &Outcome| match o.kind.as_str() {
+    let finished: Vec<&RunResult> = outcomes.iter().filter(|o| !o.summary.diverged).collect();
+    let label = |RunResult {
+                     summary: o, kind, ..
+                 }: &RunResult| match kind.as_str() {
         "sgd" if o.batch_size == "1" => format!("SGD (batch size 1), lr {}", o.learning_rate),
         "batch" => format!("batch GD (all rows), lr {}", o.learning_rate),
         name if name.starts_with("minibatch") => {
@@ -561,11 +363,12 @@ fn draw(
         }
         name => format!("{name}, lr {}", o.learning_rate),
     };
-    let y_label = cost_axis(info.architecture.loss).replace("cost: ", "training cost: ");
+    let y_label = gradlab_plot::labels::cost_axis(info.architecture.loss)
+        .replace("cost: ", "training cost: ");
     let picture = |name: &str,
                    what: &str,
                    x_label: &str,
-                   x: &dyn Fn(&Outcome, usize, &EpochRecord) -> f64|
+                   x: &dyn Fn(&RunResult, usize, &EpochRecord) -> f64|
      -> anyhow::Result<PathBuf> {
         let series: Vec<Series> = finished
             .iter()
@@ -597,7 +400,7 @@ fn draw(
             series,
         };
         let path = pictures.path(&format!("compare_{name}"));
-        line_chart(&chart, &path)?;
+        gradlab_plot::line::line_chart(&chart, &path)?;
         Ok(path)
     };
     Ok(vec![
@@ -629,7 +432,7 @@ mod tests {
         );
         assert_eq!(
             variant("minibatch:32@0.1").unwrap(),
-            Run {
+            CompareRun {
                 name: "minibatch:32@0.1".into(),
                 kind: "minibatch:32".into(),
                 change: Change::Batch(BatchSize::Samples(32)),
@@ -650,5 +453,14 @@ mod tests {
         let momentum = optimizer_run("momentum@0.02").unwrap();
         assert_eq!(momentum.settings(&base, false).train.learning_rate, 0.02);
         assert!(optimizer_run("adagrad").is_err());
+    }
+
+    #[test]
+    fn the_default_runs_are_the_default_variants() {
+        let parsed: Vec<CompareRun> = ["sgd", "minibatch:32", "batch"]
+            .iter()
+            .map(|v| variant(v).unwrap())
+            .collect();
+        assert_eq!(CompareSettings::default().runs, parsed);
     }
 }

@@ -3,15 +3,14 @@
 //! Trains a regression model (the temperature two hours later, in °C) and a
 //! classification model (its class: normal / elevated / fever) on the
 //! shipped fever data with the library's default settings, reports how close
-//! they come to what is possible (DESIGN.md §2), checks them on fresh rows of
+//! they come to what is possible (`docs/fever.md`), checks them on fresh rows of
 //! the same generator, shows a few predictions as sentences, compares the
 //! course's three ways to tune the weights (brute force, numerical gradient,
 //! backprop) on a 2-2-1 network, and writes both models and their pictures
 //! (loss curves, the prediction surface, the decision regions) into DIR.
 
-use super::methods::{self, Comparison, Plan, WeightChoice};
 use crate::output::Console;
-use crate::parse::{self, WeightCount};
+use crate::parse;
 use crate::progress::EpochBar;
 use crate::report;
 use clap::Args;
@@ -21,13 +20,14 @@ use gradlab::data::fever;
 use gradlab::fit::fit;
 use gradlab::matrix::Matrix;
 use gradlab::methods::brute_force::GridAxis;
+use gradlab::methods::compare::{self, MethodsResult, MethodsSettings, WeightChoice};
 use gradlab::metrics::{ClassificationMetrics, Metrics, RegressionMetrics};
 use gradlab::model::{AnyModel, Predictions};
 use gradlab::session::FitOutcome;
 use gradlab::settings::FitSettings;
 use gradlab::train::trainer::TrainSettings;
 use gradlab::Precision;
-use gradlab_plot::pictures::{self, Pictures};
+use gradlab_plot::pictures::Pictures;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -43,7 +43,7 @@ const REGRESSION_TARGET: &str = "temp_2h_c";
 /// The classification target.
 const CLASSIFICATION_TARGET: &str = "status_2h";
 /// The best accuracy any classifier can reach on this generator, measured on
-/// 200,000 rows (DESIGN.md §2).
+/// 200,000 rows (`docs/fever.md`).
 const BEST_ACCURACY: f64 = 0.926;
 /// Fresh rows drawn from the generator with another seed than the file's
 /// (seed 1), to show that the models generalise.
@@ -150,7 +150,7 @@ fn train_and_save(
     let fresh = outcome.model.evaluate(&fresh_data)?;
     let path = dir.join(format!("{task}.safetensors"));
     super::save_model(&outcome.model, &path)?;
-    let pictures = pictures::fit_pictures(
+    let pictures = gradlab_plot::pictures::fit_pictures(
         pictures,
         &outcome.history,
         &outcome.model,
@@ -338,7 +338,7 @@ const METHOD_LEARNING_RATE: f64 = 0.1;
 /// The course's 2-2-1 regression network tuned three ways from one seeded
 /// start: brute force over its first weight on the course's grid, and 100
 /// steps of numerical-gradient and of backprop descent, in f64.
-fn compare_methods(table: &Table, console: &Console) -> anyhow::Result<Comparison> {
+fn compare_methods(table: &Table, console: &Console) -> anyhow::Result<MethodsResult> {
     let spec = DatasetSpec {
         target: REGRESSION_TARGET.to_owned(),
         inputs: Some(INPUTS.iter().map(|s| s.to_string()).collect()),
@@ -356,20 +356,19 @@ fn compare_methods(table: &Table, console: &Console) -> anyhow::Result<Compariso
         },
         ..FitSettings::default()
     };
-    let start = crate::start::from_settings::<f64>(&dataset, &settings, FEVER_NAME)?;
-    let plan = Plan {
-        weights: WeightChoice::Count(WeightCount::First(1)),
+    let methods_settings = MethodsSettings {
+        base: settings,
+        weights: WeightChoice::First(1),
         axis: GridAxis::default(),
-        threads: super::brute_force::available_threads(),
         max_evaluations: u64::MAX,
         steps: METHOD_STEPS,
         learning_rate: METHOD_LEARNING_RATE,
         epsilon: None,
     };
-    methods::compare(&start, &plan)
+    Ok(compare::run(&dataset, &methods_settings)?)
 }
 
-fn write_methods(text: &mut String, comparison: &Comparison) {
+fn write_methods(text: &mut String, comparison: &MethodsResult) {
     let _ = writeln!(
         text,
         "
@@ -379,7 +378,7 @@ three ways to tune the weights: {REGRESSION_TARGET} with a 2 → 2 tanh → 1 ne
         text,
         "  (brute force: the first weight over [-100, 100] step 0.1; numerical gradient and backprop: {METHOD_STEPS} steps of batch GD)\n"
     );
-    text.push_str(&methods::comparison_summary(comparison, "  "));
+    text.push_str(&crate::methods_table::comparison_summary(comparison, "  "));
 }
 
 fn write_pictures(text: &mut String, regression: &Trained, classification: &Trained) {

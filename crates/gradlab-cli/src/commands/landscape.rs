@@ -14,34 +14,23 @@
 //!   through both final weights (A at (0, 0), B at (1, 0)) with both paths:
 //!   two seeds, two minima.
 //!
-//! The cost is the mean training cost over the model's training rows (the
-//! split is made again from the model's seed and test fraction), in the
-//! model's scaled units.
+//! The engine's `analysis::landscape_experiment` trains and evaluates;
+//! this file parses, reports progress and renders.
 
-use super::compare::{is_adaptive, ADAPTIVE_LEARNING_RATE};
 use crate::output::Console;
 use crate::parse::{self, ParamNames};
 use crate::report;
 use crate::settings_args::CsvArgs;
-use crate::start;
 use clap::Args;
-use gradlab::analysis::landscape::{landscape, Landscape, Plane};
-use gradlab::data::dataset::Dataset;
-use gradlab::data::split::train_test_split;
-use gradlab::element::Float;
-use gradlab::model::examples;
-use gradlab::model::{AnyModel, ModelInfo};
-use gradlab::nn::network::Network;
-use gradlab::nn::parameter_ref::ParameterRef;
-use gradlab::prepare::prepare;
-use gradlab::train::evaluation::evaluate_cost;
+use gradlab::analysis::landscape_experiment::{
+    self, LandscapePath, LandscapeResult, LandscapeSettings, MarkKind, PathSource, PlaneChoice,
+    PlaneKind, Trajectory,
+};
+use gradlab::analysis::progress::{Phase, Progress};
+use gradlab::model::ModelInfo;
+use gradlab::setting::Setting;
 use gradlab::train::optimizer::Optimizer;
-use gradlab::train::trainer::{Control, DataSets};
-use gradlab::train::training::train;
-use gradlab::Precision;
-use gradlab_plot::format::Format;
-use gradlab_plot::heat::{heat_map, Grid, HeatMap};
-use gradlab_plot::labels::cost_axis;
+use gradlab_plot::heat::{Grid, HeatMap};
 use gradlab_plot::series::Series;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -119,15 +108,13 @@ fn seed_pair(text: &str) -> Result<(u64, u64), String> {
     Ok((a, b))
 }
 
-/// One path drawn on the picture.
+/// One path as `landscape --json` prints it.
 #[derive(Debug, Clone, Serialize)]
-struct Path {
+struct PathJson<'a> {
     label: String,
     final_cost: f64,
-    #[serde(skip)]
-    weights: Vec<Vec<f64>>,
     /// The path in plane coordinates.
-    points: Vec<(f64, f64)>,
+    points: &'a [(f64, f64)],
 }
 
 /// What `landscape --json` prints.
@@ -140,14 +127,14 @@ struct LandscapeJson<'a> {
     lowest_cost: f64,
     lowest_at: (f64, f64),
     centre_cost: f64,
-    paths: &'a [Path],
+    paths: Vec<PathJson<'a>>,
     marks: &'a [(String, f64, f64)],
     picture: String,
 }
 
 /// Runs `gradlab landscape`.
 pub fn run(args: LandscapeArgs, console: &Console) -> anyhow::Result<()> {
-    Format::from_path(&args.out)?;
+    gradlab_plot::format::Format::from_path(&args.out)?;
     super::check_out_directory(&args.out, "picture")?;
     anyhow::ensure!(
         args.span.is_finite() && args.span > 0.0,
@@ -165,7 +152,7 @@ pub fn run(args: LandscapeArgs, console: &Console) -> anyhow::Result<()> {
             "--lr must be positive, not {rate}"
         );
     }
-    let optimizers = args
+    let optimizers: Option<Vec<(String, Optimizer, Option<f64>)>> = args
         .trajectories
         .as_ref()
         .map(|list| list.iter().map(|t| trajectory_spec(t)).collect())
@@ -175,15 +162,188 @@ pub fn run(args: LandscapeArgs, console: &Console) -> anyhow::Result<()> {
     let dataset = model
         .dataset_from_table(&table)
         .map_err(|err| args.csv.explained(err))?;
-    let job = Job {
-        args: &args,
-        optimizers,
-        console,
+    let settings = LandscapeSettings {
+        plane: match &args.params {
+            Some(names) => PlaneChoice::Weights(names.0.clone()),
+            None => PlaneChoice::Random,
+        },
+        span: args.span,
+        resolution: args.resolution,
+        trajectories: optimizers
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(name, optimizer, learning_rate)| Trajectory {
+                name,
+                optimizer,
+                learning_rate,
+            })
+            .collect(),
+        between: args.between,
+        epochs: args.epochs,
+        learning_rate: args.lr,
+        direction_seed: args.direction_seed,
     };
-    match model.info().precision {
-        Precision::F32 => job.run::<f32>(&model, &dataset),
-        Precision::F64 => job.run::<f64>(&model, &dataset),
+    let info = model.info();
+    let result = landscape_experiment::run(
+        &model,
+        &dataset,
+        &settings,
+        progress(&args, &settings, info, console),
+    )
+    .map_err(cli_error)?;
+    render(&args, info, &result, console)
+}
+
+/// The engine's refusals that name a flag of this command.
+fn cli_error(err: gradlab::Error) -> anyhow::Error {
+    match err {
+        gradlab::Error::InvalidSetting {
+            setting: Setting::Params,
+            ..
+        } => anyhow::anyhow!(
+            "--params needs exactly two weights, e.g. layers.0.weight[0,0],layers.1.weight[0,0]"
+        ),
+        gradlab::Error::InvalidSetting {
+            setting: Setting::Trajectories,
+            message,
+        } => anyhow::anyhow!(message),
+        other => other.into(),
     }
+}
+
+/// The notes of the experiment's progress on stderr.
+fn progress<'a>(
+    args: &'a LandscapeArgs,
+    settings: &'a LandscapeSettings,
+    info: &'a ModelInfo,
+    console: &'a Console,
+) -> impl FnMut(Progress<'_>) + 'a {
+    move |event| {
+        match event {
+        Progress::Phase(Phase::Rows { rows }) => console.note(format!(
+            "cost over the {rows} training rows of {} (split again with the model's seed {} and test fraction {})",
+            args.data.display(),
+            info.settings.train.seed,
+            info.settings.test_fraction
+        )),
+        Progress::Phase(Phase::Grid { resolution }) => console.note(format!(
+            "evaluating the cost at {resolution} × {resolution} points"
+        )),
+        Progress::PathTrained {
+            index,
+            epochs,
+            learning_rate,
+            final_cost,
+        } => match settings.between {
+            Some((a, b)) => console.note(format!(
+                "seed {}: {epochs} epochs of {}, final training cost {}",
+                if index == 0 { a } else { b },
+                info.settings.train.optimizer.name(),
+                report::significant(final_cost, 4)
+            )),
+            None => console.note(format!(
+                "{}: {epochs} epochs at learning rate {learning_rate}, final training cost {}",
+                settings.trajectories[index].name,
+                report::significant(final_cost, 4)
+            )),
+        },
+        Progress::Diverged {
+            index,
+            epoch,
+            learning_rate,
+        } => {
+            let name = &settings.trajectories[index].name;
+            console.note(format!(
+                "{name} (learning rate {learning_rate}) diverged in epoch {epoch}: not drawn; lower its rate with {name}@LR"
+            ))
+        }
+        _ => {}
+    }
+    }
+}
+
+/// A path's label: where it comes from and its final cost.
+fn path_label(path: &LandscapePath) -> String {
+    let cost = report::significant(path.final_cost, 4);
+    match &path.source {
+        PathSource::Seed(seed) => format!("seed {seed}: cost {cost}"),
+        PathSource::Optimizer(name) => format!("{name}, lr {}: cost {cost}", path.learning_rate),
+    }
+}
+
+/// Draws the picture and prints the report.
+fn render(
+    args: &LandscapeArgs,
+    info: &ModelInfo,
+    result: &LandscapeResult,
+    console: &Console,
+) -> anyhow::Result<()> {
+    let description = describe(&result.plane, result.paths_leave_the_plane);
+    let marks: Vec<(String, f64, f64)> = result
+        .marks
+        .iter()
+        .map(|m| {
+            let label = match m.kind {
+                MarkKind::Seed(seed) => format!("seed {seed}"),
+                MarkKind::TrainedModel => "trained model".to_owned(),
+            };
+            (label, m.x, m.y)
+        })
+        .collect();
+    let surface = &result.surface;
+    let map = HeatMap {
+        title: description.title.clone(),
+        x_label: description.axes.0.clone(),
+        y_label: description.axes.1.clone(),
+        grid: Grid {
+            x: surface.xs.clone(),
+            y: surface.ys.clone(),
+            values: surface.costs.clone(),
+        },
+        log_color: args.log_color,
+        contours: 15,
+        paths: result
+            .paths
+            .iter()
+            .map(|p| Series {
+                label: path_label(p),
+                points: p.points.clone(),
+            })
+            .collect(),
+        marks: marks.clone(),
+        dots: Vec::new(),
+        value_label: format!(
+            "training {}",
+            gradlab_plot::labels::cost_axis(info.architecture.loss)
+        ),
+    };
+    gradlab_plot::heat::heat_map(&map, &args.out)?;
+    if args.json {
+        report::print_json(&LandscapeJson {
+            plane: &description.plane,
+            resolution: args.resolution,
+            x_range: result.x_range,
+            y_range: result.y_range,
+            lowest_cost: result.lowest_cost,
+            lowest_at: result.lowest_at,
+            centre_cost: result.centre_cost,
+            paths: result
+                .paths
+                .iter()
+                .map(|p| PathJson {
+                    label: path_label(p),
+                    final_cost: p.final_cost,
+                    points: &p.points,
+                })
+                .collect(),
+            marks: &marks,
+            picture: args.out.display().to_string(),
+        })?;
+    } else {
+        report::print_text(&landscape_text(info, &description, result, args))?;
+    }
+    console.note(format!("picture written to {}", args.out.display()));
+    Ok(())
 }
 
 /// `adam@0.01` → the optimizer and its own learning rate.
@@ -207,310 +367,53 @@ fn trajectory_spec(text: &str) -> anyhow::Result<(String, Optimizer, Option<f64>
     Ok((name.to_owned(), optimizer, rate))
 }
 
-struct Job<'a> {
-    args: &'a LandscapeArgs,
-    optimizers: Option<Vec<(String, Optimizer, Option<f64>)>>,
-    console: &'a Console,
-}
-
-impl Job<'_> {
-    fn run<T: Float>(&self, model: &AnyModel, dataset: &Dataset) -> anyhow::Result<()> {
-        let args = self.args;
-        let info = model.info();
-        let settings = &info.settings;
-        let split = train_test_split(dataset, settings.test_fraction, settings.train.seed)?;
-        let prepared = prepare::<T>(dataset, &split, settings)?;
-        // The model's own scalers, in case the file differs from the one it
-        // was trained on.
-        let rows = examples::<T>(dataset, &prepared.rows.train, info);
-        let trained: Network<T> = start::model_network(model);
-        self.console.note(format!(
-            "cost over the {} training rows of {} (split again with the model's seed {} and test fraction {})",
-            rows.len(),
-            self.args.data.display(),
-            settings.train.seed,
-            settings.test_fraction
-        ));
-        let mut train_settings = prepared.train_settings.clone();
-        train_settings.record_trajectory = true;
-        train_settings.early_stopping = None;
-        if let Some(epochs) = args.epochs {
-            train_settings.epochs = epochs;
-        }
-        let learning_rate = |optimizer: &Optimizer, own: Option<f64>| {
-            own.or(args.lr).unwrap_or(if is_adaptive(optimizer) {
-                ADAPTIVE_LEARNING_RATE
-            } else {
-                settings.train.learning_rate
-            })
-        };
-
-        let mut paths = Vec::new();
-        let mut marks = Vec::new();
-        let mut centre = trained.clone();
-        let mut second = None;
-        if let Some((seed_a, seed_b)) = args.between {
-            for seed in [seed_a, seed_b] {
-                let mut network = Network::new(info.architecture.clone(), settings.init, seed)?;
-                let history = train(
-                    &mut network,
-                    DataSets::train_only(&rows),
-                    &train_settings,
-                    |_| Control::Continue,
-                )?;
-                let cost = evaluate_cost(&network, &rows);
-                self.console.note(format!(
-                    "seed {seed}: {} epochs of {}, final training cost {}",
-                    history.epochs.len(),
-                    train_settings.optimizer.name(),
-                    report::significant(cost, 4)
-                ));
-                paths.push(Path {
-                    label: format!("seed {seed}: cost {}", report::significant(cost, 4)),
-                    final_cost: cost,
-                    weights: history.trajectory,
-                    points: Vec::new(),
-                });
-                if seed == seed_a {
-                    centre = network;
+/// The plane in words: the picture's title, a sentence, the axis labels.
+fn describe(plane: &PlaneKind, paths_leave_the_plane: bool) -> Description {
+    match plane {
+        PlaneKind::Between {
+            first: a,
+            second: b,
+            direction_seed,
+        } => Description {
+            title: format!("Two seeds, two minima: seeds {a} and {b}"),
+            plane: format!(
+                "the plane through the final weights of seed {a} (0, 0) and seed {b} (1, 0); the second direction is random (seed {direction_seed}), filter-normalised, orthogonal to the first"
+            ),
+            axes: (
+                format!("from seed {a}'s weights (0) to seed {b}'s (1)"),
+                "random direction, orthogonal (filter-normalised)".to_owned(),
+            ),
+        },
+        PlaneKind::Weights { x, y } => Description {
+            title: "Cost around the trained weights".to_owned(),
+            plane: format!(
+                "the plane of the weights {x} and {y}; every other weight keeps the model's value{}",
+                if paths_leave_the_plane {
+                    " (the paths move every weight: the colour under a path is not its own cost)"
                 } else {
-                    second = Some(network);
+                    ""
                 }
-            }
-        } else if let Some(optimizers) = &self.optimizers {
-            for (name, optimizer, own) in optimizers {
-                let mut network = prepared.network.clone();
-                let mut settings = train_settings.clone();
-                settings.optimizer = *optimizer;
-                settings.learning_rate = learning_rate(optimizer, *own);
-                let trained = train(&mut network, DataSets::train_only(&rows), &settings, |_| {
-                    Control::Continue
-                });
-                let history = match trained {
-                    Ok(history) => history,
-                    Err(gradlab::Error::Diverged { epoch, .. }) => {
-                        self.console.note(format!(
-                            "{name} (learning rate {}) diverged in epoch {epoch}: not drawn; lower its rate with {name}@LR",
-                            settings.learning_rate
-                        ));
-                        continue;
-                    }
-                    Err(other) => return Err(other.into()),
-                };
-                let cost = evaluate_cost(&network, &rows);
-                self.console.note(format!(
-                    "{name}: {} epochs at learning rate {}, final training cost {}",
-                    history.epochs.len(),
-                    settings.learning_rate,
-                    report::significant(cost, 4)
-                ));
-                paths.push(Path {
-                    label: format!(
-                        "{name}, lr {}: cost {}",
-                        settings.learning_rate,
-                        report::significant(cost, 4)
-                    ),
-                    final_cost: cost,
-                    weights: history.trajectory,
-                    points: Vec::new(),
-                });
-            }
-            anyhow::ensure!(!paths.is_empty(), "every trajectory diverged");
-        }
-
-        let (plane, description, axes) = self.plane(&trained, &centre, second.as_ref(), &paths)?;
-        for path in &mut paths {
-            path.points = path.weights.iter().map(|w| plane.project(w)).collect();
-        }
-        let (cx, cy) = plane.project(&centre.to_flat());
-        let (x_range, y_range) = if args.between.is_some() {
-            // Both minima, with room around them and the paths' ends.
-            let mut x: (f64, f64) = (-0.5, 1.5);
-            let mut y: (f64, f64) = (-1.0, 1.0);
-            for path in &paths {
-                for &(px, py) in path.points.iter().rev().take(path.points.len() / 2 + 1) {
-                    x = (x.0.min(px), x.1.max(px));
-                    y = (y.0.min(py), y.1.max(py));
-                }
-            }
-            pad((x, y))
-        } else {
-            let mut x = (cx - args.span, cx + args.span);
-            let mut y = (cy - args.span, cy + args.span);
-            for &(px, py) in paths.iter().flat_map(|p| &p.points) {
-                x = (x.0.min(px), x.1.max(px));
-                y = (y.0.min(py), y.1.max(py));
-            }
-            if paths.is_empty() {
-                (x, y)
-            } else {
-                pad((x, y))
-            }
-        };
-        self.console.note(format!(
-            "evaluating the cost at {} × {} points",
-            args.resolution, args.resolution
-        ));
-        let surface = landscape(&trained, &rows, &plane, x_range, y_range, args.resolution)?;
-        match args.between {
-            Some((a, b)) => {
-                let (ax, ay) = plane.project(&centre.to_flat());
-                marks.push((format!("seed {a}"), ax, ay));
-                if let Some(second) = &second {
-                    let (bx, by) = plane.project(&second.to_flat());
-                    marks.push((format!("seed {b}"), bx, by));
-                }
-            }
-            None => {
-                let (mx, my) = plane.project(&trained.to_flat());
-                marks.push(("trained model".to_owned(), mx, my));
-            }
-        }
-        let centre_cost = evaluate_cost(&centre, &rows);
-        let map = HeatMap {
-            title: description.title.clone(),
-            x_label: axes.0,
-            y_label: axes.1,
-            grid: Grid {
-                x: surface.xs.clone(),
-                y: surface.ys.clone(),
-                values: surface.costs.clone(),
-            },
-            log_color: args.log_color,
-            contours: 15,
-            paths: paths
-                .iter()
-                .map(|p| Series {
-                    label: p.label.clone(),
-                    points: p.points.clone(),
-                })
-                .collect(),
-            marks: marks.clone(),
-            dots: Vec::new(),
-            value_label: format!("training {}", cost_axis(info.architecture.loss)),
-        };
-        heat_map(&map, &args.out)?;
-        let (lowest, at) = lowest(&surface);
-        if args.json {
-            report::print_json(&LandscapeJson {
-                plane: &description.plane,
-                resolution: args.resolution,
-                x_range,
-                y_range,
-                lowest_cost: lowest,
-                lowest_at: at,
-                centre_cost,
-                paths: &paths,
-                marks: &marks,
-                picture: args.out.display().to_string(),
-            })?;
-        } else {
-            report::print_text(&landscape_text(
-                info,
-                &description,
-                (x_range, y_range),
-                (lowest, at),
-                centre_cost,
-                &paths,
-                args,
-            ))?;
-        }
-        self.console
-            .note(format!("picture written to {}", args.out.display()));
-        Ok(())
-    }
-
-    /// The plane, its description and its axis labels.
-    fn plane<T: Float>(
-        &self,
-        trained: &Network<T>,
-        centre: &Network<T>,
-        second: Option<&Network<T>>,
-        paths: &[Path],
-    ) -> anyhow::Result<(Plane, Description, (String, String))> {
-        let args = self.args;
-        if let Some(second) = second {
-            let (a, b) = args.between.expect("between");
-            let plane = Plane::between(centre, second, args.direction_seed);
-            return Ok((
-                plane,
-                Description {
-                    title: format!("Two seeds, two minima: seeds {a} and {b}"),
-                    plane: format!(
-                        "the plane through the final weights of seed {a} (0, 0) and seed {b} (1, 0); the second direction is random (seed {}), filter-normalised, orthogonal to the first",
-                        args.direction_seed
-                    ),
-                },
-                (
-                    format!("from seed {a}'s weights (0) to seed {b}'s (1)"),
-                    "random direction, orthogonal (filter-normalised)".to_owned(),
-                ),
-            ));
-        }
-        if let Some(names) = &args.params {
-            let [a, b] = names.0.as_slice() else {
-                anyhow::bail!(
-                    "--params needs exactly two weights, e.g. layers.0.weight[0,0],layers.1.weight[0,0]"
-                );
-            };
-            let (pa, pb) = (
-                ParameterRef::parse(a, trained)?,
-                ParameterRef::parse(b, trained)?,
-            );
-            let plane = Plane::of_weights(trained, pa, pb)?;
-            return Ok((
-                plane,
-                Description {
-                    title: "Cost around the trained weights".to_owned(),
-                    plane: format!(
-                        "the plane of the weights {} and {}; every other weight keeps the model's value{}",
-                        pa.name(trained),
-                        pb.name(trained),
-                        if paths.is_empty() {
-                            ""
-                        } else {
-                            " (the paths move every weight: the colour under a path is not its own cost)"
-                        }
-                    ),
-                },
-                (pa.name(trained), pb.name(trained)),
-            ));
-        }
-        if !paths.is_empty() {
-            let all: Vec<Vec<f64>> = paths.iter().flat_map(|p| p.weights.clone()).collect();
-            let pca = Plane::of_trajectory(&all)?;
-            let plane = Plane {
-                center: trained.to_flat(),
-                origin: (0.0, 0.0),
-                ..pca
-            };
-            return Ok((
-                plane,
-                Description {
-                    title: "Cost and training paths (PCA plane of the paths)".to_owned(),
-                    plane: "the plane of the two principal directions of the paths' moves, through the model's weights; the paths are projected onto it, so the colour under a path is the cost on the plane, not exactly the path's own cost".to_owned(),
-                },
-                (
-                    "1st principal direction of the paths".to_owned(),
-                    "2nd principal direction".to_owned(),
-                ),
-            ));
-        }
-        let plane = Plane::random(trained, args.direction_seed);
-        Ok((
-            plane,
-            Description {
-                title: "Cost around the trained weights".to_owned(),
-                plane: format!(
-                    "the plane of two random filter-normalised directions (seed {}) through the model's weights (Li et al., 2018)",
-                    args.direction_seed
-                ),
-            },
-            (
+            ),
+            axes: (x.clone(), y.clone()),
+        },
+        PlaneKind::PathsPca => Description {
+            title: "Cost and training paths (PCA plane of the paths)".to_owned(),
+            plane: "the plane of the two principal directions of the paths' moves, through the model's weights; the paths are projected onto it, so the colour under a path is the cost on the plane, not exactly the path's own cost".to_owned(),
+            axes: (
+                "1st principal direction of the paths".to_owned(),
+                "2nd principal direction".to_owned(),
+            ),
+        },
+        PlaneKind::Random { direction_seed } => Description {
+            title: "Cost around the trained weights".to_owned(),
+            plane: format!(
+                "the plane of two random filter-normalised directions (seed {direction_seed}) through the model's weights (Li et al., 2018)"
+            ),
+            axes: (
                 "random direction 1 (filter-normalised)".to_owned(),
                 "random direction 2".to_owned(),
             ),
-        ))
+        },
     }
 }
 
@@ -518,37 +421,19 @@ impl Job<'_> {
 struct Description {
     title: String,
     plane: String,
+    axes: (String, String),
 }
 
-/// `(x, y)` ranges widened by 10 % on each side.
-fn pad(((x0, x1), (y0, y1)): ((f64, f64), (f64, f64))) -> ((f64, f64), (f64, f64)) {
-    let (dx, dy) = (0.1 * (x1 - x0), 0.1 * (y1 - y0));
-    ((x0 - dx, x1 + dx), (y0 - dy, y1 + dy))
-}
-
-/// The lowest finite cost on the grid and where.
-fn lowest(surface: &Landscape) -> (f64, (f64, f64)) {
-    let nx = surface.xs.len();
-    surface
-        .costs
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.is_finite())
-        .min_by(|a, b| a.1.total_cmp(b.1))
-        .map_or((f64::NAN, (f64::NAN, f64::NAN)), |(i, &c)| {
-            (c, (surface.xs[i % nx], surface.ys[i / nx]))
-        })
-}
-
+/// The report: the plane, the grid, the costs and the paths.
 fn landscape_text(
     info: &ModelInfo,
     description: &Description,
-    (x_range, y_range): ((f64, f64), (f64, f64)),
-    (lowest, at): (f64, (f64, f64)),
-    centre_cost: f64,
-    paths: &[Path],
+    result: &LandscapeResult,
     args: &LandscapeArgs,
 ) -> String {
+    let (x_range, y_range) = (result.x_range, result.y_range);
+    let (lowest, at, centre_cost) = (result.lowest_cost, result.lowest_at, result.centre_cost);
+    let paths = &result.paths;
     let mut text = String::new();
     let _ = writeln!(
         text,
@@ -584,7 +469,7 @@ fn landscape_text(
     if !paths.is_empty() {
         let _ = writeln!(text, "\npaths (weights after every epoch, projected)");
         for path in paths {
-            let _ = writeln!(text, "  {}", path.label);
+            let _ = writeln!(text, "  {}", path_label(path));
         }
     }
     if let Some((a, b)) = args.between {
@@ -617,10 +502,5 @@ mod tests {
         assert_eq!(optimizer.name(), "adam");
         assert_eq!(rate, Some(0.002));
         assert!(trajectory_spec("adagrad").is_err());
-    }
-
-    #[test]
-    fn padding_widens_both_axes() {
-        assert_eq!(pad(((0.0, 1.0), (-1.0, 1.0))), ((-0.1, 1.1), (-1.2, 1.2)));
     }
 }

@@ -9,12 +9,12 @@ use crate::output::Console;
 use crate::report;
 use crate::settings_args::{DataArgs, SettingsArgs};
 use clap::Args;
-use gradlab::analysis::ablation::{lecun_ablation, with_all_recommendations, AblationRun};
+use gradlab::analysis::ablation::{with_all_recommendations, AblationRun};
+use gradlab::analysis::lecun::{self, LecunResult, LecunSettings};
+use gradlab::analysis::progress::{Phase, Progress};
+use gradlab::analysis::target::metric_name;
 use gradlab::data::task::Task;
-use gradlab::fit::fit;
-use gradlab::metrics::Metrics;
 use gradlab::prepare::architecture_for;
-use gradlab::train::trainer::Control;
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -72,43 +72,52 @@ pub fn run(args: LecunArgs, console: &Console) -> anyhow::Result<()> {
         Task::Regression => gradlab_plot::labels::target_unit(&dataset.target_name),
         Task::Classification => "",
     };
-    let (target, target_note) = match args.target_metric {
-        Some(t) => (t, "--target-metric".to_owned()),
-        None => {
-            console.note("finding the target: one run with every recommendation");
-            let baseline = fit(&dataset, &all, |_| Control::Continue)?;
-            match &baseline.test_metrics {
-                Metrics::Regression(m) => (
-                    1.1 * m.rmse,
-                    format!(
-                        "1.1 × the final test RMSE with every recommendation, {} {unit}; set it with --target-metric",
-                        report::significant(m.rmse, 4)
-                    ),
-                ),
-                Metrics::Classification(m) => (
-                    m.accuracy - 0.01,
-                    format!(
-                        "the final test accuracy with every recommendation, {}, − 0.01; set it with --target-metric",
-                        report::significant(m.accuracy, 4)
-                    ),
-                ),
-            }
-        }
+    let lecun_settings = LecunSettings {
+        base: settings,
+        target_metric: args.target_metric,
     };
-    console.note("training 6 networks: every recommendation, then each one switched off");
-    let runs = lecun_ablation(&dataset, &settings, target)?;
+    let result = lecun::run(&dataset, &lecun_settings, |event| match event {
+        Progress::Phase(Phase::FindingTarget) => {
+            console.note("finding the target: one run with every recommendation")
+        }
+        Progress::Phase(Phase::Ablation { runs }) => console.note(format!(
+            "training {runs} networks: every recommendation, then each one switched off"
+        )),
+        _ => {}
+    })?;
     if args.json {
         return report::print_json(&LecunJson {
             task,
             architecture: architecture.to_string(),
-            metric: match task {
-                Task::Regression => "rmse",
-                Task::Classification => "accuracy",
-            },
-            target_metric: target,
-            runs: &runs,
+            metric: metric_name(task),
+            target_metric: result.target.value,
+            runs: &result.runs,
         });
     }
+    report::print_text(&lecun_text(&result, &lecun_settings, unit))
+}
+
+/// Where the target came from.
+fn target_note(result: &LecunResult, unit: &str) -> String {
+    match (result.target.derived_from, result.task) {
+        (None, _) => "--target-metric".to_owned(),
+        (Some(rmse), Task::Regression) => format!(
+            "1.1 × the final test RMSE with every recommendation, {} {unit}; set it with --target-metric",
+            report::significant(rmse, 4)
+        ),
+        (Some(accuracy), Task::Classification) => format!(
+            "the final test accuracy with every recommendation, {}, − 0.01; set it with --target-metric",
+            report::significant(accuracy, 4)
+        ),
+    }
+}
+
+/// The report: the runs' settings, the target and the table.
+fn lecun_text(result: &LecunResult, lecun_settings: &LecunSettings, unit: &str) -> String {
+    let (task, architecture, runs) = (result.task, &result.architecture, &result.runs);
+    let settings = &lecun_settings.base;
+    let target = result.target.value;
+    let target_note = target_note(result, unit);
     let mut text = String::new();
     let _ = writeln!(
         text,
@@ -188,5 +197,5 @@ pub fn run(args: LecunArgs, console: &Console) -> anyhow::Result<()> {
             diverged.join(", ")
         );
     }
-    report::print_text(&text)
+    text
 }

@@ -13,23 +13,21 @@
 //! difference at the end and how many more forward passes the numerical
 //! gradient needed.
 
-use super::brute_force::available_threads;
+use crate::methods_table::comparison_summary;
 use crate::output::Console;
 use crate::parse::{self, HiddenLayers, ParamNames, Range, WeightCount};
 use crate::report;
 use crate::settings_args::CsvArgs;
-use crate::start::{self, Start};
 use crate::start_args::{self, DEFAULTS};
 use clap::Args;
 use gradlab::data::scale::Scaling;
 use gradlab::data::task::TaskChoice;
-use gradlab::element::Float;
-use gradlab::methods::brute_force::{BruteForceSettings, GridAxis};
-use gradlab::methods::compare::{compare_methods, MethodRun};
+use gradlab::methods::brute_force::GridAxis;
+use gradlab::methods::compare::{
+    self, BruteForcePart, MethodRun, MethodsResult, MethodsSettings, WeightChoice,
+};
 use gradlab::nn::activation::Activation;
 use gradlab::nn::init::Init;
-use gradlab::nn::numerical_gradient::default_epsilon;
-use gradlab::nn::parameter_ref::ParameterRef;
 use gradlab::settings::FitSettings;
 use gradlab::train::trainer::TrainSettings;
 use gradlab::Precision;
@@ -125,64 +123,43 @@ pub struct MethodsArgs {
     json: bool,
 }
 
-/// What to compare: the grid and the descent, independent of the data.
-pub struct Plan {
-    /// Which weights brute force searches.
-    pub weights: WeightChoice,
-    /// The grid of every searched weight.
-    pub axis: GridAxis,
-    /// Brute-force threads.
-    pub threads: usize,
-    /// Largest grid allowed.
-    pub max_evaluations: u64,
-    /// Steps of both descents.
-    pub steps: usize,
-    /// Learning rate of both descents.
-    pub learning_rate: f64,
-    /// ε of the numerical gradient (`None`: the precision's default).
-    pub epsilon: Option<f64>,
-}
-
-/// The weights brute force searches.
-pub enum WeightChoice {
-    /// The first K, or all.
-    Count(WeightCount),
-    /// By name.
-    Named(Vec<String>),
-}
-
-/// The comparison, ready to print.
-#[derive(Debug, Serialize)]
-pub struct Comparison {
+/// What `methods --json` prints: the engine's result with the network
+/// and the cost by name.
+#[derive(Serialize)]
+struct Comparison<'a> {
     network: String,
     parameters: usize,
     train_rows: usize,
     test_rows: usize,
     cost: &'static str,
-    brute_force: BruteForceJson,
+    brute_force: &'a BruteForcePart,
     steps: usize,
     learning_rate: f64,
     epsilon: f64,
-    runs: Vec<MethodRun>,
-    /// max |w_numerical − w_backprop| after the last step.
+    runs: &'a [MethodRun],
     max_weight_difference: f64,
-    /// Forward passes of the numerical descent / those of backprop.
     forward_pass_ratio: f64,
-    /// Wall time of the numerical descent / that of backprop.
     time_ratio: f64,
-    #[serde(skip)]
-    rows_note: String,
-    #[serde(skip)]
-    weights_note: String,
 }
 
-/// Brute force's part of the comparison.
-#[derive(Debug, Serialize)]
-struct BruteForceJson {
-    weights: Vec<String>,
-    best_values: Vec<f64>,
-    axis: GridAxis,
-    points: u64,
+impl<'a> Comparison<'a> {
+    fn of(c: &'a MethodsResult) -> Self {
+        Comparison {
+            network: c.architecture.to_string(),
+            parameters: c.parameters,
+            train_rows: c.train_rows,
+            test_rows: c.test_rows,
+            cost: report::cost_name(c.architecture.loss),
+            brute_force: &c.brute_force,
+            steps: c.steps,
+            learning_rate: c.learning_rate,
+            epsilon: c.epsilon,
+            runs: &c.runs,
+            max_weight_difference: c.max_weight_difference,
+            forward_pass_ratio: c.forward_pass_ratio,
+            time_ratio: c.time_ratio,
+        }
+    }
 }
 
 /// Runs `gradlab methods`.
@@ -193,22 +170,9 @@ pub fn run(args: MethodsArgs, console: &Console) -> anyhow::Result<()> {
         step: args.step,
     };
     axis.validate()?;
-    let threads = available_threads();
     if args.steps == 0 {
         anyhow::bail!("invalid steps: 0 (must be at least 1)");
     }
-    let plan = Plan {
-        weights: match &args.params {
-            Some(names) => WeightChoice::Named(names.0.clone()),
-            None => WeightChoice::Count(args.weights),
-        },
-        axis,
-        threads,
-        max_evaluations: args.max_evals,
-        steps: args.steps,
-        learning_rate: args.lr,
-        epsilon: args.epsilon,
-    };
     let settings = FitSettings {
         hidden: args.hidden.0.clone(),
         activation: args.activation,
@@ -235,78 +199,49 @@ pub fn run(args: MethodsArgs, console: &Console) -> anyhow::Result<()> {
         dataset.rows(),
         args.precision.name()
     ));
-    let comparison = match args.precision {
-        Precision::F32 => compare(
-            &start::from_settings::<f32>(&dataset, &settings, table.source_name())?,
-            &plan,
-        )?,
-        Precision::F64 => compare(
-            &start::from_settings::<f64>(&dataset, &settings, table.source_name())?,
-            &plan,
-        )?,
+    let methods_settings = MethodsSettings {
+        base: settings,
+        weights: match &args.params {
+            Some(names) => WeightChoice::Named(names.0.clone()),
+            None => match args.weights {
+                WeightCount::First(k) => WeightChoice::First(k),
+                WeightCount::All => WeightChoice::All,
+            },
+        },
+        axis,
+        max_evaluations: args.max_evals,
+        steps: args.steps,
+        learning_rate: args.lr,
+        epsilon: args.epsilon,
     };
+    let comparison = compare::run(&dataset, &methods_settings)?;
     if args.json {
-        report::print_json(&comparison)
+        report::print_json(&Comparison::of(&comparison))
     } else {
-        report::print_text(&comparison_text(&comparison, ""))
+        let notes = Notes {
+            rows: format!(
+                "{} training rows of {} (the other {} held out for testing)",
+                comparison.train_rows,
+                table.source_name(),
+                comparison.test_rows
+            ),
+            weights: format!(
+                "the seeded initial weights ({} init, seed {})",
+                methods_settings.base.init, methods_settings.base.train.seed
+            ),
+        };
+        report::print_text(&comparison_text(&comparison, &notes, ""))
     }
 }
 
-/// Runs the three methods of `plan` from `start`.
-pub fn compare<T: Float>(start: &Start<T>, plan: &Plan) -> anyhow::Result<Comparison> {
-    let network = &start.network;
-    let parameters = match &plan.weights {
-        WeightChoice::Named(names) => names
-            .iter()
-            .map(|name| ParameterRef::parse(name, network))
-            .collect::<Result<Vec<_>, _>>()?,
-        WeightChoice::Count(WeightCount::First(k)) => ParameterRef::first(*k, network)?,
-        WeightChoice::Count(WeightCount::All) => ParameterRef::all(network),
-    };
-    let grid = BruteForceSettings {
-        parameters,
-        axis: plan.axis,
-        threads: plan.threads,
-        max_evaluations: plan.max_evaluations,
-    };
-    let descent = TrainSettings {
-        learning_rate: plan.learning_rate,
-        epochs: plan.steps,
-        epsilon: plan.epsilon,
-        ..start.train_settings.clone()
-    };
-    let report = compare_methods(network, &start.train, &start.test, &grid, &descent)?;
-    let run = |name: &str| report.runs.iter().find(|r| r.method == name);
-    let ratio = |pick: fn(&MethodRun) -> f64| match (run("numerical gradient"), run("backprop")) {
-        (Some(n), Some(b)) if pick(b) > 0.0 => pick(n) / pick(b),
-        _ => f64::NAN,
-    };
-    Ok(Comparison {
-        network: network.architecture().to_string(),
-        parameters: network.parameter_count(),
-        train_rows: start.train.len(),
-        test_rows: start.test.len(),
-        cost: report::cost_name(network.loss()),
-        brute_force: BruteForceJson {
-            weights: grid.parameters.iter().map(|p| p.name(network)).collect(),
-            best_values: report.brute_force.best_values.clone(),
-            axis: plan.axis,
-            points: report.brute_force.evaluations,
-        },
-        steps: plan.steps,
-        learning_rate: plan.learning_rate,
-        epsilon: plan.epsilon.unwrap_or_else(default_epsilon::<T>),
-        forward_pass_ratio: ratio(|r| r.forward_passes as f64),
-        time_ratio: ratio(|r| r.seconds),
-        max_weight_difference: report.max_weight_difference,
-        runs: report.runs,
-        rows_note: start.rows_note.clone(),
-        weights_note: start.weights_note.clone(),
-    })
+/// Where the rows and the weights come from, for people.
+struct Notes {
+    rows: String,
+    weights: String,
 }
 
 /// The comparison as text, every line starting with `indent`.
-pub fn comparison_text(c: &Comparison, indent: &str) -> String {
+fn comparison_text(c: &MethodsResult, notes: &Notes, indent: &str) -> String {
     let mut text = String::new();
     let bf = &c.brute_force;
     let searched = bf.weights.len();
@@ -314,7 +249,11 @@ pub fn comparison_text(c: &Comparison, indent: &str) -> String {
         text,
         "{indent}three ways to tune the weights of {} ({} parameters), all from {}\n\
          {indent}on {}; costs: {}\n",
-        c.network, c.parameters, c.weights_note, c.rows_note, c.cost
+        c.architecture,
+        c.parameters,
+        notes.weights,
+        notes.rows,
+        report::cost_name(c.architecture.loss)
     );
     let grid_of = if searched == 1 {
         bf.weights[0].clone()
@@ -340,65 +279,5 @@ pub fn comparison_text(c: &Comparison, indent: &str) -> String {
         c.steps
     );
     text.push_str(&comparison_summary(c, indent));
-    text
-}
-
-/// The table and what it shows, every line starting with `indent` (the
-/// short form, as in `gradlab demo`).
-pub fn comparison_summary(c: &Comparison, indent: &str) -> String {
-    let mut text = String::new();
-    let bf = &c.brute_force;
-    let lines: Vec<(String, Vec<String>)> = c
-        .runs
-        .iter()
-        .map(|r| {
-            (
-                r.method.to_owned(),
-                vec![
-                    report::thousands(r.cost_evaluations),
-                    report::thousands(r.forward_passes),
-                    report::thousands(r.gradient_evaluations),
-                    format!("{} s", report::significant(r.seconds, 3)),
-                    format!("{:.4}", r.train_cost),
-                    format!("{:.4}", r.test_cost),
-                ],
-            )
-        })
-        .collect();
-    text.push_str(&report::table(
-        "method",
-        &[
-            "cost evaluations",
-            "forward passes",
-            "gradient evaluations",
-            "wall time",
-            "train cost",
-            "test cost",
-        ],
-        &lines,
-        indent,
-    ));
-    let best: Vec<String> = bf
-        .weights
-        .iter()
-        .zip(&bf.best_values)
-        .map(|(name, value)| format!("{name} = {}", report::human(*value)))
-        .collect();
-    let _ = writeln!(
-        text,
-        "\n{indent}brute force's best point: {}",
-        best.join(", ")
-    );
-    let _ = writeln!(
-        text,
-        "{indent}numerical and backprop weights after {} steps differ by at most {:.1e}",
-        c.steps, c.max_weight_difference
-    );
-    let _ = writeln!(
-        text,
-        "{indent}the numerical gradient needed {}× the forward passes of backprop ({}× its time)",
-        report::ratio(c.forward_pass_ratio),
-        report::ratio(c.time_ratio),
-    );
     text
 }

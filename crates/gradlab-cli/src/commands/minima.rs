@@ -1,4 +1,5 @@
-//! `gradlab minima`: local and global minima. The same network is trained
+//! `gradlab minima`: local and global minima, computed by the engine's
+//! `analysis::minima`; this file parses, reports progress and renders. The same network is trained
 //! from the initial-weight seeds 1, 2, …, N (the split, the scaling and the
 //! batch order stay fixed); runs that end within a relative tolerance of each
 //! other count as one minimum. The lowest is the candidate for the global
@@ -9,27 +10,20 @@
 //! the best run's value, and its optimum is printed next to the gradient
 //! result: on that slice, did gradient descent find the bottom?
 
-use super::brute_force::available_threads;
 use crate::output::Console;
 use crate::parse::{self, ParamNames};
 use crate::report;
 use crate::settings_args::{DataArgs, SettingsArgs};
 use clap::Args;
-use gradlab::analysis::restarts::{restarts, Restart, Restarts};
-use gradlab::data::dataset::Dataset;
-use gradlab::data::split::train_test_split;
-use gradlab::element::Float;
-use gradlab::methods::brute_force::{search, BruteForceResult, BruteForceSettings, GridAxis};
-use gradlab::nn::network::Network;
-use gradlab::nn::parameter_ref::ParameterRef;
-use gradlab::prepare::{prepare, Prepared};
-use gradlab::settings::FitSettings;
-use gradlab::Precision;
-use gradlab_plot::heat::{heat_map, Grid, HeatMap};
-use gradlab_plot::histogram::{self, Histogram};
-use gradlab_plot::labels::cost_axis;
-use gradlab_plot::line::{line_chart, LineChart};
-use gradlab_plot::pictures::Pictures;
+use gradlab::analysis::minima::{
+    self, MinimaResult, MinimaSettings, SliceResult, SliceSettings, SliceSummary, MAX_SLICE_POINTS,
+};
+use gradlab::analysis::progress::{Phase, Progress};
+use gradlab::analysis::restarts::Restarts;
+use gradlab::nn::network::Architecture;
+use gradlab_plot::heat::{Grid, HeatMap};
+use gradlab_plot::histogram::Histogram;
+use gradlab_plot::line::LineChart;
 use gradlab_plot::series::Series;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -86,32 +80,13 @@ pub struct MinimaArgs {
     json: bool,
 }
 
-/// The brute force over the slice, next to the gradient result.
-#[derive(Debug, Serialize)]
-struct SliceResult {
-    weights: Vec<String>,
-    low: f64,
-    high: f64,
-    step: f64,
-    points: u64,
-    brute_force_cost: f64,
-    brute_force_values: Vec<f64>,
-    gradient_cost: f64,
-    gradient_values: Vec<f64>,
-    seconds: f64,
-    #[serde(skip)]
-    costs: Option<Vec<f64>>,
-    #[serde(skip)]
-    axis: GridAxis,
-}
-
 /// What `minima --json` prints.
 #[derive(Serialize)]
 struct MinimaJson<'a> {
     architecture: String,
     restarts: &'a Restarts,
     best_seed: Option<u64>,
-    slice: Option<&'a SliceResult>,
+    slice: Option<&'a SliceSummary>,
     pictures: Vec<String>,
 }
 
@@ -141,7 +116,11 @@ pub fn run(args: MinimaArgs, console: &Console) -> anyhow::Result<()> {
         );
     }
     let pictures = match &args.plot {
-        Some(dir) => Some(Pictures::new(dir, &args.plot_format, false)?),
+        Some(dir) => Some(gradlab_plot::pictures::Pictures::new(
+            dir,
+            &args.plot_format,
+            false,
+        )?),
         None => None,
     };
     let (table, dataset) = args.data.load(console)?;
@@ -154,53 +133,56 @@ pub fn run(args: MinimaArgs, console: &Console) -> anyhow::Result<()> {
         settings.train.epochs,
         settings.train.seed
     ));
-    match settings.precision {
-        Precision::F32 => run_in::<f32>(&args, &settings, &dataset, pictures.as_ref(), console),
-        Precision::F64 => run_in::<f64>(&args, &settings, &dataset, pictures.as_ref(), console),
-    }
-}
-
-fn run_in<T: Float>(
-    args: &MinimaArgs,
-    settings: &FitSettings,
-    dataset: &Dataset,
-    pictures: Option<&Pictures>,
-    console: &Console,
-) -> anyhow::Result<()> {
-    let split = train_test_split(dataset, settings.test_fraction, settings.train.seed)?;
-    let prepared = prepare::<T>(dataset, &split, settings)?;
-    let seeds: Vec<u64> = (1..=args.restarts).collect();
-    let found = restarts(&prepared, settings.init, &seeds, args.tolerance)?;
-    let best = best_run(&found);
-    let slice = match (&args.slice, best) {
-        (Some(names), Some(best)) => {
-            Some(brute_force_slice(args, &prepared, best, names, console)?)
-        }
-        _ => None,
+    let minima_settings = MinimaSettings {
+        base: settings,
+        restarts: args.restarts,
+        tolerance: args.tolerance,
+        slice: args.slice.as_ref().map(|names| SliceSettings {
+            weights: names.0.clone(),
+            span: args.slice_span,
+            points: args.slice_points,
+        }),
     };
+    if let Some(slice) = &minima_settings.slice {
+        let points = slice.points();
+        anyhow::ensure!(
+            (2..=MAX_SLICE_POINTS).contains(&points),
+            "--slice-points must be between 2 and 100001, not {points}"
+        );
+    }
+    let result = minima::run(&dataset, &minima_settings, |event| {
+        if let Progress::Phase(Phase::Slice {
+            weights,
+            seed,
+            axis,
+        }) = event
+        {
+            console.note(format!(
+                "brute force over {} around seed {seed}'s weights: {} points per weight in [{}, {}]",
+                weights.join(", "),
+                axis.points(),
+                report::human(axis.low),
+                report::human(axis.high)
+            ));
+        }
+    })?;
     let mut written = Vec::new();
-    if let Some(pictures) = pictures {
-        written.push(histogram(pictures, &found, &prepared)?);
-        if let Some(slice) = &slice {
-            written.push(slice_picture(pictures, slice, &prepared)?);
+    if let Some(pictures) = &pictures {
+        written.push(histogram(pictures, &result.restarts, &result.architecture)?);
+        if let Some(slice) = &result.slice {
+            written.push(slice_picture(pictures, slice, &result.architecture)?);
         }
     }
     if args.json {
         report::print_json(&MinimaJson {
-            architecture: prepared.info.architecture.to_string(),
-            restarts: &found,
-            best_seed: best.map(|b| b.seed),
-            slice: slice.as_ref(),
+            architecture: result.architecture.to_string(),
+            restarts: &result.restarts,
+            best_seed: result.best_seed,
+            slice: result.slice.as_ref().map(|s| &s.summary),
             pictures: written.iter().map(|p| p.display().to_string()).collect(),
         })?;
     } else {
-        report::print_text(&minima_text(
-            args,
-            settings,
-            &prepared,
-            &found,
-            slice.as_ref(),
-        ))?;
+        report::print_text(&minima_text(&minima_settings, &result))?;
     }
     for path in written {
         console.note(format!("picture written to {}", path.display()));
@@ -208,91 +190,11 @@ fn run_in<T: Float>(
     Ok(())
 }
 
-/// The run with the lowest final training cost.
-fn best_run(found: &Restarts) -> Option<&Restart> {
-    found
-        .runs
-        .iter()
-        .filter(|r| r.train_cost.is_finite())
-        .min_by(|a, b| a.train_cost.total_cmp(&b.train_cost))
-}
-
-/// Brute force over `names` around `best`'s weights.
-fn brute_force_slice<T: Float>(
-    args: &MinimaArgs,
-    prepared: &Prepared<T>,
-    best: &Restart,
-    names: &ParamNames,
-    console: &Console,
-) -> anyhow::Result<SliceResult> {
-    let mut network: Network<T> = prepared.network.clone();
-    network.set_flat(&best.weights);
-    let parameters = names
-        .0
-        .iter()
-        .map(|name| ParameterRef::parse(name, &network))
-        .collect::<gradlab::Result<Vec<_>>>()?;
-    let flat_index = |p: &ParameterRef| -> usize {
-        (0..p.tensor)
-            .map(|t| network.tensor(t).len())
-            .sum::<usize>()
-            + p.index
-    };
-    let values: Vec<f64> = parameters
-        .iter()
-        .map(|p| best.weights[flat_index(p)])
-        .collect();
-    let points = args
-        .slice_points
-        .unwrap_or(if parameters.len() == 1 { 2001 } else { 201 });
-    anyhow::ensure!(
-        (2..=100_001).contains(&points),
-        "--slice-points must be between 2 and 100001, not {points}"
-    );
-    let low = values.iter().copied().fold(f64::INFINITY, f64::min) - args.slice_span;
-    let high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max) + args.slice_span;
-    let axis = GridAxis {
-        low,
-        high,
-        step: (high - low) / (points - 1) as f64,
-    };
-    let names: Vec<String> = parameters.iter().map(|p| p.name(&network)).collect();
-    console.note(format!(
-        "brute force over {} around seed {}'s weights: {} points per weight in [{}, {}]",
-        names.join(", "),
-        best.seed,
-        axis.points(),
-        report::human(low),
-        report::human(high)
-    ));
-    let settings = BruteForceSettings {
-        parameters,
-        axis,
-        threads: available_threads(),
-        max_evaluations: 100_000_000,
-    };
-    let result: BruteForceResult = search(&network, &prepared.train, &settings, &|_| {})?;
-    Ok(SliceResult {
-        weights: names,
-        low,
-        high,
-        step: axis.step,
-        points: result.evaluations,
-        brute_force_cost: result.best_cost,
-        brute_force_values: result.best_values,
-        gradient_cost: best.train_cost,
-        gradient_values: values,
-        seconds: result.seconds,
-        costs: result.costs,
-        axis,
-    })
-}
-
 /// The histogram of final costs with the minima marked.
-fn histogram<T: Float>(
-    pictures: &Pictures,
+fn histogram(
+    pictures: &gradlab_plot::pictures::Pictures,
     found: &Restarts,
-    prepared: &Prepared<T>,
+    architecture: &Architecture,
 ) -> anyhow::Result<PathBuf> {
     let values: Vec<f64> = found.runs.iter().map(|r| r.train_cost).collect();
     let mut marks = Vec::new();
@@ -307,39 +209,37 @@ fn histogram<T: Float>(
     }
     let bins = (values.len() / 2).clamp(10, 40);
     let chart = Histogram {
-        title: format!(
-            "Final cost of {} restarts: {}",
-            values.len(),
-            prepared.info.architecture
-        ),
+        title: format!("Final cost of {} restarts: {}", values.len(), architecture),
         x_label: format!(
             "final training {}",
-            cost_axis(prepared.info.architecture.loss)
+            gradlab_plot::labels::cost_axis(architecture.loss)
         ),
         values,
         bins,
         marks,
     };
     let path = pictures.path("minima");
-    histogram::histogram(&chart, &path)?;
+    gradlab_plot::histogram::histogram(&chart, &path)?;
     Ok(path)
 }
 
 /// The cost over the slice: a curve (one weight) or a heat map (two), with
 /// the gradient result and the brute-force optimum marked.
-fn slice_picture<T: Float>(
-    pictures: &Pictures,
-    slice: &SliceResult,
-    prepared: &Prepared<T>,
+fn slice_picture(
+    pictures: &gradlab_plot::pictures::Pictures,
+    slice_result: &SliceResult,
+    architecture: &Architecture,
 ) -> anyhow::Result<PathBuf> {
     let path = pictures.path("minima_slice");
-    let costs = slice
-        .costs
-        .as_ref()
-        .ok_or_else(|| anyhow::anyhow!("the brute force kept no costs"))?;
-    let n = slice.axis.points() as usize;
-    let values: Vec<f64> = (0..n as u64).map(|i| slice.axis.value(i)).collect();
-    let cost_label = cost_axis(prepared.info.architecture.loss);
+    let (slice, axis, costs) = (
+        &slice_result.summary,
+        &slice_result.axis,
+        &slice_result.costs,
+    );
+    anyhow::ensure!(!costs.is_empty(), "the brute force kept no costs");
+    let n = axis.points() as usize;
+    let values: Vec<f64> = (0..n as u64).map(|i| axis.value(i)).collect();
+    let cost_label = gradlab_plot::labels::cost_axis(architecture.loss);
     if slice.weights.len() == 1 {
         let (lo, hi) = costs
             .iter()
@@ -382,7 +282,7 @@ fn slice_picture<T: Float>(
             log_y: false,
             series,
         };
-        line_chart(&chart, &path)?;
+        gradlab_plot::line::line_chart(&chart, &path)?;
     } else {
         // Grid order: the first weight varies slowest; the picture puts it on x.
         let transposed: Vec<f64> = (0..n)
@@ -416,41 +316,39 @@ fn slice_picture<T: Float>(
             dots: Vec::new(),
             value_label: format!("training {cost_label}"),
         };
-        heat_map(&map, &path)?;
+        gradlab_plot::heat::heat_map(&map, &path)?;
     }
     Ok(path)
 }
 
-fn minima_text<T: Float>(
-    args: &MinimaArgs,
-    settings: &FitSettings,
-    prepared: &Prepared<T>,
-    found: &Restarts,
-    slice: Option<&SliceResult>,
-) -> String {
+/// The report: the minima's table and, with a slice, the brute force next
+/// to the gradient result.
+fn minima_text(minima_settings: &MinimaSettings, result: &MinimaResult) -> String {
     let mut text = String::new();
-    let info = &prepared.info;
+    let settings = &minima_settings.base;
+    let found = &result.restarts;
+    let architecture = &result.architecture;
     let _ = writeln!(
         text,
         "{} restarts of {} ({} parameters): initial-weight seeds 1 to {}, {} epochs of {} each",
         found.runs.len(),
-        info.architecture,
-        info.architecture.parameter_count(),
-        args.restarts,
+        architecture,
+        architecture.parameter_count(),
+        minima_settings.restarts,
         settings.train.epochs,
         crate::settings_args::describe_optimizer(&settings.train.optimizer),
     );
     let _ = writeln!(
         text,
         "the same {} training rows, scaling and batch order for every run (seed {}); cost: {}",
-        prepared.train.len(),
+        result.train_rows,
         settings.train.seed,
-        report::cost_name(info.architecture.loss)
+        report::cost_name(architecture.loss)
     );
     let _ = writeln!(
         text,
         "runs whose final training costs differ by less than {} % count as one minimum\n",
-        100.0 * args.tolerance
+        100.0 * minima_settings.tolerance
     );
     let test_cost = |seed: u64| {
         found
@@ -521,8 +419,8 @@ fn minima_text<T: Float>(
         found.minima.len(),
         found.runs.len()
     );
-    if let Some(slice) = slice {
-        let best = best_run(found).map_or(0, |b| b.seed);
+    if let Some(SliceResult { summary: slice, .. }) = &result.slice {
+        let best = result.best_seed.unwrap_or(0);
         let _ = writeln!(
             text,
             "\nbrute force over {} in [{}, {}] step {} ({} points), every other weight at seed {best}'s final values:",

@@ -28,10 +28,10 @@ use crate::nn::init::Init;
 use crate::settings::FitSettings;
 use crate::train::optimizer::Optimizer;
 use crate::train::trainer::Control;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One run of the ablation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AblationRun {
     /// `all recommendations`, or `without <recommendation>`.
     pub name: String,

@@ -32,7 +32,7 @@ use crate::train::trainer::Examples;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A plane through weight space (see the module doc).
 #[derive(Debug, Clone, PartialEq)]
@@ -177,7 +177,7 @@ impl Plane {
 }
 
 /// The cost over a grid of plane coordinates.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Landscape {
     /// x coordinates, ascending.
     pub xs: Vec<f64>,

@@ -16,10 +16,10 @@ use crate::prepare::Prepared;
 use crate::train::evaluation::evaluate_cost;
 use crate::train::trainer::{Control, DataSets};
 use crate::train::training::train;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Where one run ended.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Restart {
     /// Seed of the initial weights.
     pub seed: u64,
@@ -33,7 +33,7 @@ pub struct Restart {
 }
 
 /// A group of runs that ended at (about) the same cost.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Minimum {
     /// The lowest final training cost in the group.
     pub cost: f64,
@@ -42,7 +42,7 @@ pub struct Minimum {
 }
 
 /// The runs and the minima they found, lowest first.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Restarts {
     /// One entry per seed, in the order given.
     pub runs: Vec<Restart>,

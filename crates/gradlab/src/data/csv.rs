@@ -14,7 +14,7 @@
 //!   from a file also names the file line the row starts on: `data row 3
 //!   (line 5)`. The lines are counted by `record_lines`, not taken from the
 //!   `csv` crate, whose positions are off with CRLF and after blank lines
-//!   (DESIGN.md §5).
+//!   (`record_lines` shows how).
 //! - A quoted cell that is never closed (the file ends inside it) is
 //!   [`Error::CsvSyntax`], naming the row and the line of its opening `"`:
 //!   the `csv` crate would quietly end the cell at the end of the file, so
@@ -26,7 +26,7 @@
 //!   cell parses as an `f64` (with [`CsvOptions::decimal_comma`], after its
 //!   one `,` became a `.`); then every cell of it is parsed as it is read,
 //!   and a cell that is empty, does not parse or is not finite (`NaN`, `inf`,
-//!   `1e309`; DESIGN.md §5) is stored as `NaN` and remembered as the column's
+//!   `1e309`, all of which `str::parse` accepts) is stored as `NaN` and remembered as the column's
 //!   first bad cell. The error is raised only when the column is used as
 //!   numbers ([`Table::numeric`]), so a broken column that is not used does
 //!   no harm. Any other column is *text*. [`CellProblem`] says what is wrong
@@ -35,7 +35,7 @@
 //! - With [`CsvOptions::decimal_comma`] a number holding a `.` is refused
 //!   rather than read: in such files `1.250` usually means 1250.
 //!
-//! Speed and memory (issue 6) change none of this:
+//! The fast paths for speed and memory change none of this:
 //!
 //! - a numeric cell that is a plain decimal number is read from its bytes,
 //!   and a short one (`52.7941`, or `52,7941` with a decimal comma) is kept

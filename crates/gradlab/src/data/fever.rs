@@ -1,4 +1,5 @@
-//! The course's example data: fever and medication (DESIGN.md §2).
+//! The course's example data: fever and medication (`docs/fever.md`: the
+//! columns, the formulas and what a good model reaches).
 //!
 //! A patient's temperature now and a medication dose go in; out come the
 //! temperature two hours later and its class. Each row is drawn from
@@ -192,7 +193,7 @@ mod tests {
 
     #[test]
     fn class_shares_and_noise_match_design() {
-        // DESIGN.md §2, measured on 200,000 rows: classes about 21 % / 33 % /
+        // docs/fever.md, measured on 200,000 rows: classes about 21 % / 33 % /
         // 46 % (normal / elevated / fever), noise floor RMSE 0.150 °C.
         let rows = generate(200_000, 11);
         let share = |status: &str| {

@@ -669,8 +669,8 @@ mod tests {
         assert_eq!(minmax.inverse_value(0, 1.0), f64::MAX);
     }
 
-    /// The textbook formulas, as `fit_standard` computed them before it
-    /// scaled columns by a power of two.
+    /// The textbook formulas, without `fit_standard`'s scaling of each column
+    /// by a power of two.
     fn textbook_standard(column: &[f64]) -> (f64, f64) {
         let n = column.len() as f64;
         let mean = column.iter().sum::<f64>() / n;

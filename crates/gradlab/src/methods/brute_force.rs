@@ -32,12 +32,12 @@ use crate::nn::network::{Network, Workspace};
 use crate::nn::parameter_ref::ParameterRef;
 use crate::setting::Setting;
 use crate::train::trainer::Examples;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 /// The values one weight takes: `low, low + step, …, high`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct GridAxis {
     /// First value.
     pub low: f64,

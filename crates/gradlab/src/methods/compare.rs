@@ -13,18 +13,210 @@
 //! training rows, the same learning rate), so in f64 their weights agree to
 //! the O(ε²) error of the central differences at every step; the report
 //! gives the largest difference at the end.
+//!
+//! [`run`] does it all from a data set and [`MethodsSettings`]: the seeded
+//! start `fit` would use, the three methods, and the ratios between them.
 
-use crate::element::Float;
-use crate::error::Result;
-use crate::methods::brute_force::{search, BruteForceResult, BruteForceSettings};
-use crate::nn::network::Network;
+use crate::data::dataset::Dataset;
+use crate::data::split::train_test_split;
+use crate::element::{Float, Precision};
+use crate::error::{Error, Result};
+use crate::methods::brute_force::{search, BruteForceResult, BruteForceSettings, GridAxis};
+use crate::nn::network::{Architecture, Network};
+use crate::nn::numerical_gradient::default_epsilon;
+use crate::nn::parameter_ref::ParameterRef;
+use crate::prepare::prepare;
+use crate::setting::Setting;
+use crate::settings::FitSettings;
 use crate::train::evaluation::evaluate_cost;
 use crate::train::trainer::{
     BatchSize, Control, DataSets, Examples, GradientMethod, History, TrainSettings,
 };
 use crate::train::training::train;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::time::Instant;
+
+/// The weights brute force searches.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WeightChoice {
+    /// The first K parameters in the documented order.
+    First(usize),
+    /// Every parameter.
+    All,
+    /// These parameters, by name (e.g. `layers.1.weight[0,0]`).
+    Named(Vec<String>),
+}
+
+impl WeightChoice {
+    /// The parameters of `network` this choice names.
+    pub fn parameters<T: Float>(&self, network: &Network<T>) -> Result<Vec<ParameterRef>> {
+        match self {
+            WeightChoice::First(k) => ParameterRef::first(*k, network),
+            WeightChoice::All => Ok(ParameterRef::all(network)),
+            WeightChoice::Named(names) => names
+                .iter()
+                .map(|name| ParameterRef::parse(name, network))
+                .collect(),
+        }
+    }
+}
+
+/// The comparison to run: the start (from `base`), the grid and the descent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MethodsSettings {
+    /// The network, the scaling, the split, the precision and the seed of
+    /// the common start (its training part is not used).
+    pub base: FitSettings,
+    /// Which weights brute force searches.
+    pub weights: WeightChoice,
+    /// The values every searched weight takes.
+    pub axis: GridAxis,
+    /// Refuse a brute-force grid with more points than this.
+    pub max_evaluations: u64,
+    /// Steps of batch gradient descent for both descents.
+    pub steps: usize,
+    /// Learning rate of both descents.
+    pub learning_rate: f64,
+    /// ε of the numerical gradient (`None`: the precision's default).
+    pub epsilon: Option<f64>,
+}
+
+impl Default for MethodsSettings {
+    /// The first weight on the default grid; 100 steps at rate 0.1, in f64
+    /// so that the two descents can be seen to agree.
+    fn default() -> Self {
+        MethodsSettings {
+            base: FitSettings {
+                hidden: vec![2],
+                precision: Precision::F64,
+                ..FitSettings::default()
+            },
+            weights: WeightChoice::First(1),
+            axis: GridAxis::default(),
+            max_evaluations: 1_000_000_000,
+            steps: 100,
+            learning_rate: 0.1,
+            epsilon: None,
+        }
+    }
+}
+
+impl MethodsSettings {
+    /// Checks the grid, the steps and the start's settings.
+    pub fn validate(&self) -> Result<()> {
+        self.axis.validate()?;
+        if self.steps == 0 {
+            return Err(Error::setting(Setting::Steps, "0 (must be at least 1)"));
+        }
+        self.start_settings().validate()
+    }
+
+    /// The settings of the start: `base` with the descent's rate, steps and ε.
+    fn start_settings(&self) -> FitSettings {
+        let mut settings = self.base.clone();
+        settings.train.learning_rate = self.learning_rate;
+        settings.train.epochs = self.steps;
+        settings.train.epsilon = self.epsilon;
+        settings
+    }
+}
+
+/// Brute force's part of the comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BruteForcePart {
+    /// The searched weights' names.
+    pub weights: Vec<String>,
+    /// Their values at the grid's best point.
+    pub best_values: Vec<f64>,
+    /// The grid of every searched weight.
+    pub axis: GridAxis,
+    /// Grid points evaluated.
+    pub points: u64,
+}
+
+/// The comparison's outcome: every number of the methods table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MethodsResult {
+    /// The network.
+    pub architecture: Architecture,
+    /// Its parameter count.
+    pub parameters: usize,
+    /// Rows the costs are measured on.
+    pub train_rows: usize,
+    /// Held-out rows.
+    pub test_rows: usize,
+    /// The brute-force search.
+    pub brute_force: BruteForcePart,
+    /// Steps of both descents.
+    pub steps: usize,
+    /// Learning rate of both descents.
+    pub learning_rate: f64,
+    /// ε of the numerical gradient used.
+    pub epsilon: f64,
+    /// Brute force, numerical gradient, backprop, in that order.
+    pub runs: Vec<MethodRun>,
+    /// max |w_numerical − w_backprop| after the last step.
+    pub max_weight_difference: f64,
+    /// Forward passes of the numerical descent / those of backprop.
+    pub forward_pass_ratio: f64,
+    /// Wall time of the numerical descent / that of backprop.
+    pub time_ratio: f64,
+}
+
+/// Runs the three methods from the seeded start `fit` would use on `dataset`.
+pub fn run(dataset: &Dataset, settings: &MethodsSettings) -> Result<MethodsResult> {
+    settings.validate()?;
+    match settings.base.precision {
+        Precision::F32 => run_in::<f32>(dataset, settings),
+        Precision::F64 => run_in::<f64>(dataset, settings),
+    }
+}
+
+fn run_in<T: Float>(dataset: &Dataset, settings: &MethodsSettings) -> Result<MethodsResult> {
+    let start = settings.start_settings();
+    let split = train_test_split(dataset, start.test_fraction, start.train.seed)?;
+    let prepared = prepare::<T>(dataset, &split, &start)?;
+    let network = &prepared.network;
+    let grid = BruteForceSettings {
+        parameters: settings.weights.parameters(network)?,
+        axis: settings.axis,
+        threads: crate::matrix::threads(),
+        max_evaluations: settings.max_evaluations,
+    };
+    let descent = TrainSettings {
+        learning_rate: settings.learning_rate,
+        epochs: settings.steps,
+        epsilon: settings.epsilon,
+        ..prepared.train_settings.clone()
+    };
+    let report = compare_methods(network, &prepared.train, &prepared.test, &grid, &descent)?;
+    let run = |name: &str| report.runs.iter().find(|r| r.method == name);
+    let ratio = |pick: fn(&MethodRun) -> f64| match (run("numerical gradient"), run("backprop")) {
+        (Some(n), Some(b)) if pick(b) > 0.0 => pick(n) / pick(b),
+        _ => f64::NAN,
+    };
+    Ok(MethodsResult {
+        architecture: network.architecture().clone(),
+        parameters: network.parameter_count(),
+        train_rows: prepared.train.len(),
+        test_rows: prepared.test.len(),
+        brute_force: BruteForcePart {
+            weights: grid.parameters.iter().map(|p| p.name(network)).collect(),
+            best_values: report.brute_force.best_values.clone(),
+            axis: settings.axis,
+            points: report.brute_force.evaluations,
+        },
+        steps: settings.steps,
+        learning_rate: settings.learning_rate,
+        epsilon: settings.epsilon.unwrap_or_else(default_epsilon::<T>),
+        forward_pass_ratio: ratio(|r| r.forward_passes as f64),
+        time_ratio: ratio(|r| r.seconds),
+        max_weight_difference: report.max_weight_difference,
+        runs: report.runs,
+    })
+}
 
 /// One method's line in the comparison.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -219,5 +411,34 @@ mod tests {
         assert_eq!(numerical.gradient_evaluations, 100);
         assert!(backprop.train_cost < brute.train_cost);
         assert!((numerical.train_cost - backprop.train_cost).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_numerical_gradient_needs_two_passes_per_parameter_per_step() {
+        let spec = DatasetSpec {
+            target: "temp_2h_c".into(),
+            inputs: Some(vec!["temp_c".into(), "dose_mg".into()]),
+            ..Default::default()
+        };
+        let data = Dataset::from_table(&fever::table(200, 1), &spec).unwrap();
+        let settings = MethodsSettings {
+            axis: GridAxis {
+                low: -2.0,
+                high: 2.0,
+                step: 0.5,
+            },
+            steps: 10,
+            ..MethodsSettings::default()
+        };
+        let result = run(&data, &settings).unwrap();
+        // The default 2-2-1 network has P = 9 parameters: 2·9 forward
+        // passes per numerical step against one per backprop step.
+        assert_eq!(result.parameters, 9);
+        assert_eq!(result.forward_pass_ratio, 18.0);
+        assert_eq!(result.brute_force.points, 9);
+        assert_eq!(result.brute_force.weights.len(), 1);
+        assert_eq!(result.train_rows + result.test_rows, 200);
+        assert!(result.max_weight_difference < 1e-6);
+        assert_eq!(result.epsilon, default_epsilon::<f64>());
     }
 }

@@ -18,7 +18,7 @@
 //! | the update                    | [`OptimizerState::step`] with that batch gradient            |
 //!
 //! so the batch gradient and the updated weights are bit for bit those of
-//! one epoch of [`crate::train::trainer::train`] with the whole set of
+//! one epoch of [`crate::train::training::train`] with the whole set of
 //! chosen rows as one batch (`BatchSize::Full`, no shuffling), in the same
 //! precision.
 //!

@@ -277,10 +277,9 @@ const TRANSPOSED_PRODUCT_WEIGHTS: usize = 1 << 14;
 /// order, so z has the same bits either way; only the GEMM's work differs.
 /// For x · Wᵀ, faer first copies W (`n_out × n_in`, 4 MB for a 1000 × 1000
 /// layer in f32) into the layout its kernel reads; for W · xᵀ it reads W as
-/// stored and copies only x (`B × n_in`). Measured on a 1000 × 1000 layer
-/// with a batch of 128 (issue 6): 93 GFLOP/s on one core before, 100–102
-/// after, transposing back included; 131–157 on two cores before, 144–182
-/// after.
+/// stored and copies only x (`B × n_in`), which makes a 1000 × 1000 layer's
+/// forward pass with a batch of 128 faster by about a tenth, transposing
+/// back included (`bench/README.md`).
 fn product_transposed<T: Float>(
     x: &Matrix<T>,
     weight: &Matrix<T>,
@@ -426,13 +425,12 @@ fn add_bias_and_activate<T: Float>(
 /// A layer's ∂C/∂W = δᵀ·x (`δ` is `B × n_out`, `x` is `B × n_in`),
 /// computed and stepped a band of at most `band_rows` rows at a time.
 ///
-/// Measured and not adopted (issue 6): bands of inputs (columns of W)
-/// instead, each band computing its part of ∂C/∂x = δ·W, then of ∂C/∂W,
-/// then stepping, so that W is read once in backprop. It gives the same
-/// bits, but the step then runs on one short stretch per row of every
-/// band. On large_cls, in one process alternating run by run, it trained
-/// 1.3 % faster on two threads (median of 12 pairs, 8 faster) and, in two
-/// such runs on one thread, 1.7 % slower and 0.6 % faster.
+/// The bands are rows of W (outputs), not columns (inputs). Bands of
+/// columns, each computing its part of ∂C/∂x = δ·W, then of ∂C/∂W, then
+/// stepping, would read W once in backprop and give the same bits, but the
+/// step would then run on one short stretch per row of every band; on
+/// large_cls that is no faster beyond the run-to-run noise
+/// (`bench/README.md`), so the simpler row bands stay.
 struct WeightBands<'a, T> {
     delta: &'a Matrix<T>,
     x: &'a Matrix<T>,
@@ -446,10 +444,9 @@ struct WeightBands<'a, T> {
 ///
 /// Each band is its own product, which copies the whole of x into the
 /// kernel's layout again, so bands should not be too small either. On
-/// large_cls (1000-neuron layers, batch 128), in one process alternating
-/// run by run, 10 runs each (issue 6): 2¹⁷ elements trained 1–2 % faster
-/// than 2¹⁶ at every rank of the sorted runs; 2¹⁸ (the whole L2) was no
-/// faster than 2¹⁷.
+/// large_cls (1000-neuron layers, batch 128), 2¹⁷ elements train 1–2 %
+/// faster than 2¹⁶, and 2¹⁸ (the whole L2) is no faster than 2¹⁷
+/// (`bench/README.md`).
 const BAND_ELEMENTS: usize = 1 << 17;
 
 impl<T: Float> WeightBands<'_, T> {

@@ -149,7 +149,7 @@ pub struct TrainSettings {
     #[serde(skip)]
     pub measure_costs: bool,
     /// Step ε of the numerical gradient; `None`: the precision's default
-    /// ([`crate::methods::numerical::default_epsilon`]).
+    /// ([`crate::nn::numerical_gradient::default_epsilon`]).
     pub epsilon: Option<f64>,
     /// Stops training after the current step once requested (a Ctrl-C
     /// handler holds a clone). Not a setting: never written, and equal in

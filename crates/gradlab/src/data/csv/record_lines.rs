@@ -1,7 +1,7 @@
 //! The file line each CSV record starts on.
 //!
 //! The `csv` crate's own positions are wrong after blank lines and with CRLF
-//! line ends (DESIGN.md §5; measured with csv 1.4: in `a,b\r\n1,2\r\n\r\n3,4`
+//! line ends (with csv 1.4, in `a,b\r\n1,2\r\n\r\n3,4`
 //! it puts `3,4` on line 2 at byte 9, where it is on line 4 at byte 12). So
 //! [`RecordLines`] watches the bytes on their way into the reader and runs
 //! the same small state machine as `csv-core` (default quoting: `"` quotes,

@@ -14,7 +14,7 @@
 //! distinct input instead of one per row. Course data repeats inputs
 //! (temperatures to 0.1 °C, doses in steps of 50 mg): the fever set's 4,000
 //! training rows have about 1,000 distinct inputs. Data without repeats
-//! gets groups of one row and the same work as before.
+//! gets groups of one row and the same work as a sum row by row.
 //!
 //! The groups are kept in Morton (Z-curve) order of their inputs
 //! ([`morton_order`]), so that neighbours in the list are neighbours in the

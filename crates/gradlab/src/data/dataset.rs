@@ -10,6 +10,7 @@ use crate::data::task::{Task, TaskChoice};
 use crate::data::task_inference::{infer_task, mostly_numbers};
 use crate::error::{CellProblem, Error, Result};
 use crate::matrix::Matrix;
+use crate::setting::Setting;
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashMap};
 
@@ -205,13 +206,13 @@ fn check_inputs(names: &[String], target: &str) -> Result<Vec<String>> {
     for (index, name) in names.iter().enumerate() {
         if name == target {
             return Err(Error::setting(
-                "inputs",
+                Setting::Inputs,
                 format!("'{name}' is the target column and cannot also be an input"),
             ));
         }
         if names[..index].contains(name) {
             return Err(Error::setting(
-                "inputs",
+                Setting::Inputs,
                 format!("'{name}' is listed twice"),
             ));
         }
@@ -535,7 +536,7 @@ mod tests {
         assert!(matches!(
             err,
             Error::InvalidSetting {
-                setting: "inputs",
+                setting: Setting::Inputs,
                 ..
             }
         ));
@@ -545,7 +546,7 @@ mod tests {
         assert!(matches!(
             err,
             Error::InvalidSetting {
-                setting: "inputs",
+                setting: Setting::Inputs,
                 ..
             }
         ));

@@ -16,6 +16,8 @@
 //! ([`crate::data::task_inference::TaskInference::whole_number_classes`]),
 //! so that a front end can tell the user how to ask for classification.
 
+use crate::named::named_variants;
+
 /// What the network predicts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -38,4 +40,29 @@ pub enum TaskChoice {
     Regression,
     /// Classification: each distinct cell text of the target is a class.
     Classification,
+}
+
+named_variants!(Task {
+    Task::Regression => Task::Regression, "regression", "predict a number";
+    Task::Classification => Task::Classification, "classification", "predict one of a few classes";
+});
+
+named_variants!(TaskChoice {
+    TaskChoice::Auto => TaskChoice::Auto, "auto",
+        "regression for a numeric target column, classification for a text one";
+    TaskChoice::Regression => TaskChoice::Regression, "regression",
+        "the target column must be all finite numbers";
+    TaskChoice::Classification => TaskChoice::Classification, "classification",
+        "each distinct cell text of the target is a class";
+});
+
+impl TaskChoice {
+    /// A few words after the name in one-line lists, where the name alone
+    /// does not say enough.
+    pub const fn note(&self) -> Option<&'static str> {
+        match self {
+            TaskChoice::Auto => Some("numeric target: regression, text: classification"),
+            TaskChoice::Regression | TaskChoice::Classification => None,
+        }
+    }
 }

@@ -17,6 +17,7 @@
 //! evaluated twice.
 
 use crate::element::Float;
+use crate::named::named_variants;
 use crate::simd;
 use serde::{Deserialize, Serialize};
 
@@ -46,29 +47,16 @@ pub enum Activation {
     LecunTanh,
 }
 
+named_variants!(Activation {
+    Activation::Sigmoid => Activation::Sigmoid, "sigmoid", "the logistic function 1 / (1 + e^−z), between 0 and 1";
+    Activation::Tanh => Activation::Tanh, "tanh", "the hyperbolic tangent, between −1 and 1";
+    Activation::Relu => Activation::Relu, "relu", "the rectified linear unit max(0, z)";
+    Activation::LeakyRelu => Activation::LeakyRelu, "leaky-relu", "z for z > 0, 0.01 z otherwise";
+    Activation::Linear => Activation::Linear, "linear", "the identity: no activation";
+    Activation::LecunTanh => Activation::LecunTanh, "lecun-tanh", "LeCun's 1.7159 · tanh(2z/3), f(±1) = ±1";
+});
+
 impl Activation {
-    /// Every activation, in a fixed order (for tests and help texts).
-    pub const ALL: [Activation; 6] = [
-        Activation::Sigmoid,
-        Activation::Tanh,
-        Activation::Relu,
-        Activation::LeakyRelu,
-        Activation::Linear,
-        Activation::LecunTanh,
-    ];
-
-    /// The name used on the command line and in the model file.
-    pub fn name(self) -> &'static str {
-        match self {
-            Activation::Sigmoid => "sigmoid",
-            Activation::Tanh => "tanh",
-            Activation::Relu => "relu",
-            Activation::LeakyRelu => "leaky-relu",
-            Activation::Linear => "linear",
-            Activation::LecunTanh => "lecun-tanh",
-        }
-    }
-
     /// f(z) for one element: the very function [`Activation::forward`]
     /// applies to a whole slice.
     pub fn value<T: Float>(self, z: T) -> T {
@@ -223,6 +211,11 @@ mod tests {
         // LeCun 1998 §4.4 chooses the constants so that f(1) = 1 (to 4 digits).
         assert!((Activation::LecunTanh.value(1.0f64) - 1.0).abs() < 1e-4);
         assert!((Activation::LecunTanh.value(-1.0f64) + 1.0).abs() < 1e-4);
+    }
+
+    #[test]
+    fn the_list_names_every_activation_by_its_serde_name() {
+        crate::named::assert_sound_list::<Activation>();
     }
 
     #[test]

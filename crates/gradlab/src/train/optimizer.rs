@@ -27,8 +27,10 @@
 use crate::element::Float;
 use crate::error::{Error, Result};
 use crate::matrix::PARALLEL_ELEMENTS;
+use crate::named::{named_variants, Named};
 use crate::nn::network::{Gradients, Network};
 use crate::nn::parameter_update::ParameterUpdate;
+use crate::setting::Setting;
 use crate::simd;
 use serde::{Deserialize, Serialize};
 
@@ -76,51 +78,30 @@ pub enum Optimizer {
     },
 }
 
-impl Optimizer {
-    /// Every optimizer's name, in the table's order.
-    pub const NAMES: [&'static str; 6] =
-        ["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"];
+named_variants!(Optimizer {
+    Optimizer::Sgd => Optimizer::Sgd, "sgd", "plain gradient descent: w ← w − η g";
+    Optimizer::Momentum { .. } => Optimizer::Momentum { momentum: 0.9 },
+        "momentum", "gradient descent with momentum μ (heavy ball)";
+    Optimizer::Nesterov { .. } => Optimizer::Nesterov { momentum: 0.9 },
+        "nesterov", "Nesterov's accelerated gradient, in PyTorch's form";
+    Optimizer::Rmsprop { .. } => Optimizer::Rmsprop { alpha: 0.99, epsilon: 1e-8 },
+        "rmsprop", "steps scaled by a running RMS of the gradient (Hinton)";
+    Optimizer::Adam { .. } => Optimizer::Adam { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+        "adam", "Adam: bias-corrected moments of g and g² (Kingma & Ba, 2015)";
+    Optimizer::Adamw { .. } => Optimizer::Adamw { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+        "adamw", "Adam with decoupled weight decay (Loshchilov & Hutter, 2019)";
+});
 
+impl Optimizer {
     /// The optimizer called `name`, with its default hyper-parameters.
     pub fn parse(name: &str) -> Result<Optimizer> {
-        let (beta1, beta2, epsilon) = (0.9, 0.999, 1e-8);
-        Ok(match name.trim() {
-            "sgd" => Optimizer::Sgd,
-            "momentum" => Optimizer::Momentum { momentum: 0.9 },
-            "nesterov" => Optimizer::Nesterov { momentum: 0.9 },
-            "rmsprop" => Optimizer::Rmsprop {
-                alpha: 0.99,
-                epsilon,
-            },
-            "adam" => Optimizer::Adam {
-                beta1,
-                beta2,
-                epsilon,
-            },
-            "adamw" => Optimizer::Adamw {
-                beta1,
-                beta2,
-                epsilon,
-            },
-            other => {
-                return Err(Error::setting(
-                    "optimizer",
-                    format!("'{other}' (expected one of {})", Self::NAMES.join(", ")),
-                ))
-            }
+        let name = name.trim();
+        Self::from_name(name).ok_or_else(|| {
+            Error::setting(
+                Setting::Optimizer,
+                format!("'{name}' (expected one of {})", Self::NAMES.join(", ")),
+            )
         })
-    }
-
-    /// The optimizer's name.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Optimizer::Sgd => "sgd",
-            Optimizer::Momentum { .. } => "momentum",
-            Optimizer::Nesterov { .. } => "nesterov",
-            Optimizer::Rmsprop { .. } => "rmsprop",
-            Optimizer::Adam { .. } => "adam",
-            Optimizer::Adamw { .. } => "adamw",
-        }
     }
 
     /// The weight decay λ used when none is given: 0.01 for `adamw`
@@ -134,28 +115,34 @@ impl Optimizer {
 
     /// Checks the hyper-parameters: decays in [0, 1), ε > 0.
     pub fn validate(&self) -> Result<()> {
-        let decay = |name: &'static str, value: f64| {
+        let decay = |setting: Setting, value: f64| {
             if (0.0..1.0).contains(&value) {
                 Ok(())
             } else {
-                Err(Error::setting(name, format!("{value} (must be in [0, 1))")))
+                Err(Error::setting(
+                    setting,
+                    format!("{value} (must be in [0, 1))"),
+                ))
             }
         };
-        let positive = |name: &'static str, value: f64| {
+        let positive = |setting: Setting, value: f64| {
             if value.is_finite() && value > 0.0 {
                 Ok(())
             } else {
-                Err(Error::setting(name, format!("{value} (must be positive)")))
+                Err(Error::setting(
+                    setting,
+                    format!("{value} (must be positive)"),
+                ))
             }
         };
         match *self {
             Optimizer::Sgd => Ok(()),
             Optimizer::Momentum { momentum } | Optimizer::Nesterov { momentum } => {
-                decay("momentum", momentum)
+                decay(Setting::Momentum, momentum)
             }
             Optimizer::Rmsprop { alpha, epsilon } => {
-                decay("alpha", alpha)?;
-                positive("epsilon", epsilon)
+                decay(Setting::Alpha, alpha)?;
+                positive(Setting::OptimizerEpsilon, epsilon)
             }
             Optimizer::Adam {
                 beta1,
@@ -167,9 +154,9 @@ impl Optimizer {
                 beta2,
                 epsilon,
             } => {
-                decay("beta1", beta1)?;
-                decay("beta2", beta2)?;
-                positive("epsilon", epsilon)
+                decay(Setting::Beta1, beta1)?;
+                decay(Setting::Beta2, beta2)?;
+                positive(Setting::OptimizerEpsilon, epsilon)
             }
         }
     }
@@ -283,7 +270,7 @@ fn check(optimizer: Optimizer, weight_decay: f64) -> Result<()> {
     optimizer.validate()?;
     if !(weight_decay.is_finite() && weight_decay >= 0.0) {
         return Err(Error::setting(
-            "weight decay",
+            Setting::WeightDecay,
             format!("{weight_decay} (must be ≥ 0)"),
         ));
     }
@@ -571,6 +558,22 @@ mod tests {
     use crate::nn::activation::Activation;
     use crate::nn::dense::Dense;
     use crate::nn::loss::Loss;
+
+    #[test]
+    fn the_list_names_every_optimizer_with_its_defaults() {
+        crate::named::assert_sound_list::<Optimizer>();
+        // PyTorch's defaults (torch.optim: SGD momentum is 0 there; 0.9 is
+        // the customary choice), checked by name.
+        assert_eq!(
+            Optimizer::parse("adam").unwrap(),
+            Optimizer::Adam {
+                beta1: 0.9,
+                beta2: 0.999,
+                epsilon: 1e-8
+            }
+        );
+        assert!(Optimizer::parse("adagrad").is_err());
+    }
     use crate::nn::network::Architecture;
 
     /// A one-layer network 1 → 1 with weight w and bias 0, and a gradient g

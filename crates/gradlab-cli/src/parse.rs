@@ -275,7 +275,7 @@ mod tests {
             Optimizer::parse("adam").unwrap()
         );
         assert_eq!(
-            optimizer("adagrad").unwrap_err(),
+            optimizer("adadelta").unwrap_err(),
             format!("expected one of: {}", Optimizer::NAMES.join(", "))
         );
     }

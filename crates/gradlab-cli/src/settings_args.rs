@@ -414,8 +414,9 @@ pub struct SettingsArgs {
     /// α of rmsprop, the decay of its mean of g² [default: 0.99].
     #[arg(long, value_name = "ALPHA")]
     pub rmsprop_alpha: Option<f64>,
-    /// ε of rmsprop, adam and adamw, added to the root of the second moment
-    /// [default: 1e-8] (not the numerical gradient's --epsilon).
+    /// ε of rmsprop, adagrad, adam and adamw, added to the root of the second
+    /// moment [default: 1e-8, 1e-10 for adagrad] (not the numerical
+    /// gradient's --epsilon).
     #[arg(long, value_name = "E")]
     pub optimizer_epsilon: Option<f64>,
     /// Weight decay λ: decoupled for adamw, L2 on the gradient for the others
@@ -576,9 +577,15 @@ impl SettingsArgs {
         if let Some(value) = self.optimizer_epsilon {
             match optimizer {
                 Optimizer::Rmsprop { epsilon, .. }
+                | Optimizer::Adagrad { epsilon }
                 | Optimizer::Adam { epsilon, .. }
                 | Optimizer::Adamw { epsilon, .. } => *epsilon = value,
-                _ => return Err(not_for("--optimizer-epsilon", "rmsprop, adam and adamw")),
+                _ => {
+                    return Err(not_for(
+                        "--optimizer-epsilon",
+                        "rmsprop, adagrad, adam and adamw",
+                    ))
+                }
             }
         }
         Ok(())
@@ -592,6 +599,7 @@ pub fn describe_optimizer(optimizer: &Optimizer) -> String {
         Optimizer::Momentum { momentum } => format!("momentum (μ {momentum})"),
         Optimizer::Nesterov { momentum } => format!("nesterov (μ {momentum})"),
         Optimizer::Rmsprop { alpha, epsilon } => format!("rmsprop (α {alpha}, ε {epsilon:e})"),
+        Optimizer::Adagrad { epsilon } => format!("adagrad (ε {epsilon:e})"),
         Optimizer::Adam {
             beta1,
             beta2,

@@ -452,7 +452,7 @@ mod tests {
         assert_eq!(adam.settings(&base, true).train.learning_rate, 0.05);
         let momentum = optimizer_run("momentum@0.02").unwrap();
         assert_eq!(momentum.settings(&base, false).train.learning_rate, 0.02);
-        assert!(optimizer_run("adagrad").is_err());
+        assert!(optimizer_run("adadelta").is_err());
     }
 
     #[test]

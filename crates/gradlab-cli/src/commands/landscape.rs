@@ -501,6 +501,6 @@ mod tests {
         assert_eq!(name, "adam");
         assert_eq!(optimizer.name(), "adam");
         assert_eq!(rate, Some(0.002));
-        assert!(trajectory_spec("adagrad").is_err());
+        assert!(trajectory_spec("adadelta").is_err());
     }
 }

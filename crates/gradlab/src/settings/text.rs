@@ -245,9 +245,9 @@ every = 10
             error_of("hidden = [32,\n"),
             "line 1, column 14: unclosed array, expected `]`"
         );
-        let err = error_of("[train]\noptimizer = \"adagrad\"\n");
+        let err = error_of("[train]\noptimizer = \"adadelta\"\n");
         assert!(
-            err.starts_with("invalid optimizer: 'adagrad' (expected one of sgd, "),
+            err.starts_with("invalid optimizer: 'adadelta' (expected one of sgd, "),
             "{err}"
         );
         assert_eq!(

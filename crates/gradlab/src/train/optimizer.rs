@@ -10,6 +10,7 @@
 //! | `momentum` | v ← μ v + g;  w ← w − η v                                              | μ = 0.9 |
 //! | `nesterov` | v ← μ v + g;  w ← w − η (g + μ v)                                      | μ = 0.9 |
 //! | `rmsprop`  | s ← α s + (1 − α) g²;  w ← w − η g / (√s + ε)                          | α = 0.99, ε = 1e-8 |
+//! | `adagrad`  | G ← G + g²;  w ← w − η g / (√G + ε)                                    | ε = 1e-10 |
 //! | `adam`     | m ← β₁ m + (1 − β₁) g;  v ← β₂ v + (1 − β₂) g²;                        | β₁ = 0.9, β₂ = 0.999, ε = 1e-8 |
 //! |            | w ← w − η m̂ / (√v̂ + ε),  m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)        | |
 //! | `adamw`    | w ← w − η λ w, then the Adam step with g                               | as Adam, λ = 0.01 |
@@ -17,7 +18,9 @@
 //! Weight decay λ: for `adamw` it is decoupled from the gradient, as above
 //! (Loshchilov & Hutter, 2019); for every other rule it is L2
 //! regularisation, g ← g + λ w before the update (PyTorch's `weight_decay`).
-//! Adam's defaults are the paper's (Kingma & Ba, 2015).
+//! Adam's defaults are the paper's (Kingma & Ba, 2015); Adagrad (Duchi et
+//! al., 2011) sums every g² since the start, so each weight's step shrinks
+//! with its own history of gradients.
 //!
 //! With the cost a mean over the batch (see [`crate::nn::loss`]), batch size 1
 //! is stochastic gradient descent, a batch of n samples is mini-batch gradient
@@ -58,6 +61,12 @@ pub enum Optimizer {
         /// ε, added to the RMS to avoid dividing by zero.
         epsilon: f64,
     },
+    /// Adagrad (Duchi et al., 2011): steps scaled by the root of the sum
+    /// of every g² so far.
+    Adagrad {
+        /// ε, added to √G to avoid dividing by zero.
+        epsilon: f64,
+    },
     /// Adam (Kingma & Ba, 2015).
     Adam {
         /// β₁, the decay of the first moment.
@@ -86,6 +95,8 @@ named_variants!(Optimizer {
         "nesterov", "Nesterov's accelerated gradient, in PyTorch's form";
     Optimizer::Rmsprop { .. } => Optimizer::Rmsprop { alpha: 0.99, epsilon: 1e-8 },
         "rmsprop", "steps scaled by a running RMS of the gradient (Hinton)";
+    Optimizer::Adagrad { .. } => Optimizer::Adagrad { epsilon: 1e-10 },
+        "adagrad", "steps scaled by the root of the sum of every g² so far (Duchi et al., 2011)";
     Optimizer::Adam { .. } => Optimizer::Adam { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
         "adam", "Adam: bias-corrected moments of g and g² (Kingma & Ba, 2015)";
     Optimizer::Adamw { .. } => Optimizer::Adamw { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
@@ -144,6 +155,7 @@ impl Optimizer {
                 decay(Setting::Alpha, alpha)?;
                 positive(Setting::OptimizerEpsilon, epsilon)
             }
+            Optimizer::Adagrad { epsilon } => positive(Setting::OptimizerEpsilon, epsilon),
             Optimizer::Adam {
                 beta1,
                 beta2,
@@ -169,7 +181,8 @@ pub struct OptimizerState<T> {
     optimizer: Optimizer,
     weight_decay: f64,
     /// Velocity (momentum, Nesterov), running mean of g² (RMSprop) or the
-    /// first moment m (Adam), per tensor; empty tensors for `sgd`.
+    /// first moment m (Adam) or the sum of g² (Adagrad), per tensor; empty
+    /// tensors for `sgd`.
     first: Vec<Vec<T>>,
     /// The second moment v (Adam); empty tensors for the other rules.
     second: Vec<Vec<T>>,
@@ -344,14 +357,16 @@ fn apply_on_threads<T: Float>(
 
 impl Optimizer {
     /// How many running quantities per weight the rule keeps: none for
-    /// `sgd`, a velocity or a mean of g² for momentum, Nesterov and RMSprop,
+    /// `sgd`, a velocity, a mean of g² or a sum of g² for momentum,
+    /// Nesterov, RMSprop and Adagrad,
     /// two moments for Adam and AdamW.
     fn running_quantities(&self) -> usize {
         match self {
             Optimizer::Sgd => 0,
-            Optimizer::Momentum { .. } | Optimizer::Nesterov { .. } | Optimizer::Rmsprop { .. } => {
-                1
-            }
+            Optimizer::Momentum { .. }
+            | Optimizer::Nesterov { .. }
+            | Optimizer::Rmsprop { .. }
+            | Optimizer::Adagrad { .. } => 1,
             Optimizer::Adam { .. } | Optimizer::Adamw { .. } => 2,
         }
     }
@@ -435,6 +450,7 @@ impl<T: Float> Rule<T> {
                 (momentum, 0.0, 0.0)
             }
             Optimizer::Rmsprop { alpha, epsilon } => (alpha, 0.0, epsilon),
+            Optimizer::Adagrad { epsilon } => (0.0, 0.0, epsilon),
             Optimizer::Adam {
                 beta1,
                 beta2,
@@ -534,6 +550,14 @@ impl<T: Float> Rule<T> {
                     (w - eta * g / (s.sqrt() + epsilon), s)
                 })
             }
+            // G ← G + g²;  w ← w − η g / (√G + ε)
+            Optimizer::Adagrad { .. } => {
+                simd::update_with_state(weights, grads, first, |w, g, sum| {
+                    let g = g + l2 * w;
+                    let sum = sum + g * g;
+                    (w - eta * g / (sum.sqrt() + epsilon), sum)
+                })
+            }
             // w ← w − η λ w (AdamW only);  m ← β₁ m + (1 − β₁) g;
             // v ← β₂ v + (1 − β₂) g²;  w ← w − η m̂ / (√v̂ + ε)
             Optimizer::Adam { .. } | Optimizer::Adamw { .. } => {
@@ -572,7 +596,11 @@ mod tests {
                 epsilon: 1e-8
             }
         );
-        assert!(Optimizer::parse("adagrad").is_err());
+        assert_eq!(
+            Optimizer::parse("adagrad").unwrap(),
+            Optimizer::Adagrad { epsilon: 1e-10 }
+        );
+        assert!(Optimizer::parse("adadelta").is_err());
     }
     use crate::nn::network::Architecture;
 
@@ -630,6 +658,20 @@ mod tests {
         // s = 0.01·0.25 = 0.0025, √s = 0.05 → w = 1 − 0.1·0.5/(0.05 + 1e-8).
         let expected = 1.0 - 0.1 * 0.5 / (0.05 + 1e-8);
         assert!((run("rmsprop", 0.0, 1.0, 0.5, 0.1, 1) - expected).abs() < 1e-15);
+    }
+
+    #[test]
+    fn adagrad_steps_shrink_as_the_sum_of_squares_grows() {
+        // A constant g = 0.5: after t steps G = t·0.25, so step t moves the
+        // weight by η·0.5/(0.5·√t + 1e-10), the hand sum below (PyTorch's
+        // torch.optim.Adagrad with lr_decay 0 and a zero initial sum).
+        let expected = (1..=3).fold(1.0, |w, t: i32| {
+            w - 0.1 * 0.5 / ((f64::from(t) * 0.25).sqrt() + 1e-10)
+        });
+        assert!((run("adagrad", 0.0, 1.0, 0.5, 0.1, 3) - expected).abs() < 1e-15);
+        let first = 1.0 - run("adagrad", 0.0, 1.0, 0.5, 0.1, 1);
+        let third = run("adagrad", 0.0, 1.0, 0.5, 0.1, 2) - run("adagrad", 0.0, 1.0, 0.5, 0.1, 3);
+        assert!(third < first, "{third} {first}");
     }
 
     #[test]
@@ -708,7 +750,11 @@ mod tests {
 
     #[test]
     fn bad_hyper_parameters_are_refused() {
-        assert!(Optimizer::parse("adagrad").is_err());
+        assert_eq!(
+            Optimizer::parse("adagrad").unwrap(),
+            Optimizer::Adagrad { epsilon: 1e-10 }
+        );
+        assert!(Optimizer::parse("adadelta").is_err());
         let network = single(1.0);
         let bad = Optimizer::Momentum { momentum: 1.5 };
         assert!(OptimizerState::new(bad, 0.0, &network).is_err());

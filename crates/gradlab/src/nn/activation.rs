@@ -138,7 +138,7 @@ impl Activation {
             }
             Activation::Elu => {
                 for ((g, &z), &a) in grad.iter_mut().zip(z).zip(a) {
-                    *g = *g * self.derivative(z, a);
+                    *g *= self.derivative(z, a);
                 }
             }
         }

@@ -73,6 +73,8 @@ def numpy_activation(name, z):
         return z
     if name == "lecun-tanh":
         return z.dtype.type(LECUN_AMPLITUDE) * np.tanh(z * z.dtype.type(LECUN_GAIN))
+    if name == "elu":
+        return np.where(z > 0, z, np.expm1(np.minimum(z, 0)))
     raise ValueError(f"unknown activation {name!r}")
 
 
@@ -114,6 +116,7 @@ def run_torch(path, architecture, x):
         "relu": torch.nn.ReLU,
         "leaky-relu": lambda: torch.nn.LeakyReLU(LEAKY_RELU_SLOPE),
         "lecun-tanh": LecunTanh,
+        "elu": torch.nn.ELU,
     }
     tensors = load_file(path)
     sizes = architecture["sizes"]

@@ -11,6 +11,7 @@
 //! Global flags, accepted before or after the command: `--quiet` and
 //! `--threads N` (see [`Cli`]).
 
+mod choices;
 mod commands;
 mod figures;
 mod history_file;
@@ -19,6 +20,7 @@ mod output;
 mod parse;
 mod progress;
 mod report;
+mod setting_flags;
 mod settings_args;
 mod start;
 mod start_args;

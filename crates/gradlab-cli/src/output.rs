@@ -83,7 +83,7 @@ pub fn write_to(
 fn one_line(err: &anyhow::Error) -> String {
     let mut message = String::new();
     for cause in err.chain() {
-        let text = crate::settings_args::error_text(cause);
+        let text = crate::setting_flags::error_text(cause);
         if message.contains(&text) {
             continue;
         }

@@ -7,13 +7,13 @@
 
 use gradlab::data::scale::Scaling;
 use gradlab::data::task::TaskChoice;
+use gradlab::named::Named;
 use gradlab::nn::activation::Activation;
 use gradlab::nn::init::Init;
 use gradlab::train::optimizer::Optimizer;
 use gradlab::train::schedule::Schedule;
 use gradlab::train::trainer::{BatchSize, GradientMethod};
 use gradlab::Precision;
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 /// Hidden layer widths, input side first; empty for no hidden layer.
@@ -57,12 +57,10 @@ pub fn serde_name(value: &impl Serialize) -> String {
     }
 }
 
-/// A value from its serde name; the error lists the names of `choices`.
-fn by_serde_name<T: DeserializeOwned + Serialize>(text: &str, choices: &[T]) -> Result<T, String> {
-    serde_json::from_value(serde_json::Value::String(text.trim().to_owned())).map_err(|_| {
-        let names: Vec<String> = choices.iter().map(serde_name).collect();
-        format!("expected one of: {}", names.join(", "))
-    })
+/// A value of one of the engine's closed sets ([`Named`]) from its name,
+/// with its default parameters; the error lists the names.
+pub fn named<T: Named>(text: &str) -> Result<T, String> {
+    T::from_name(text.trim()).ok_or_else(|| format!("expected one of: {}", T::names().join(", ")))
 }
 
 /// `--hidden`: `16`, `32,16`, or `none` (or empty) for no hidden layer.
@@ -88,38 +86,27 @@ impl std::fmt::Display for HiddenLayers {
     }
 }
 
-/// `--activation`: `sigmoid`, `tanh`, `relu`, `leaky-relu`, `linear`, `lecun-tanh`.
+/// `--activation`: a name of [`Activation::ALL`].
 pub fn activation(text: &str) -> Result<Activation, String> {
-    by_serde_name(text, &Activation::ALL)
+    named(text)
 }
 
-/// `--scale`: `minmax`, `minmax-symmetric`, `standard`, `none`.
+/// `--scale`: a name of [`Scaling::ALL`].
 pub fn scaling(text: &str) -> Result<Scaling, String> {
-    let all = [
-        Scaling::Minmax,
-        Scaling::MinmaxSymmetric,
-        Scaling::Standard,
-        Scaling::None,
-    ];
-    by_serde_name(text, &all)
+    named(text)
 }
 
 /// `--precision`: `f32` or `f64`.
 pub fn precision(text: &str) -> Result<Precision, String> {
-    by_serde_name(text, &[Precision::F32, Precision::F64])
+    named(text)
 }
 
-/// `--task`: `auto`, `regression`, `classification`.
+/// `--task`: a name of [`TaskChoice::ALL`].
 pub fn task(text: &str) -> Result<TaskChoice, String> {
-    let all = [
-        TaskChoice::Auto,
-        TaskChoice::Regression,
-        TaskChoice::Classification,
-    ];
-    by_serde_name(text, &all)
+    named(text)
 }
 
-/// `--init`: `xavier`, `he`, `lecun`, `uniform` or `uniform:A`.
+/// `--init`: a name of [`Init::ALL`] or `uniform:A`.
 pub fn init(text: &str) -> Result<Init, String> {
     Init::parse(text.trim()).map_err(|err| err.to_string())
 }
@@ -129,18 +116,17 @@ pub fn batch_size(text: &str) -> Result<BatchSize, String> {
     BatchSize::parse(text).map_err(|err| err.to_string())
 }
 
-/// `--gradient`: `backprop` or `numerical`.
+/// `--gradient`: a name of [`GradientMethod::ALL`].
 pub fn gradient(text: &str) -> Result<GradientMethod, String> {
-    by_serde_name(text, &[GradientMethod::Backprop, GradientMethod::Numerical])
+    named(text)
 }
 
-/// `--optimizer`: `sgd`, `momentum`, `nesterov`, `rmsprop`, `adam`, `adamw`,
-/// with their default parameters.
+/// `--optimizer`: a name of [`Optimizer::ALL`], with its default parameters.
 pub fn optimizer(text: &str) -> Result<Optimizer, String> {
-    Optimizer::parse(text).map_err(|_| format!("expected one of: {}", Optimizer::NAMES.join(", ")))
+    named(text)
 }
 
-/// `--schedule`: `constant`, `step[:K:GAMMA]`, `exponential[:GAMMA]`, `inverse[:POWER]`.
+/// `--schedule`: a [`Schedule::form`], e.g. `step:10:0.5`.
 pub fn schedule(text: &str) -> Result<Schedule, String> {
     Schedule::parse(text).map_err(|err| err.to_string())
 }
@@ -284,5 +270,13 @@ mod tests {
         assert!(count("1.5").is_err());
         assert!(count("-1").is_err());
         assert_eq!(gradient("numerical").unwrap(), GradientMethod::Numerical);
+        assert_eq!(
+            optimizer(" adam ").unwrap(),
+            Optimizer::parse("adam").unwrap()
+        );
+        assert_eq!(
+            optimizer("adadelta").unwrap_err(),
+            format!("expected one of: {}", Optimizer::NAMES.join(", "))
+        );
     }
 }

@@ -11,22 +11,18 @@
 //! 3. the flags, on top of both: every flag is optional, and a flag that is
 //!    given wins over the file.
 //!
-//! # Unknown keys in the file
-//!
-//! serde ignores keys it does not know unless a struct says
-//! `deny_unknown_fields`, which the engine's settings (with `default` and
-//! internally tagged enums) do not. So a misspelt key would pass silently;
-//! instead the file's settings are serialised back and every key of the file
-//! that did not come back — i.e. that serde ignored — is an error naming it
-//! ([`unknown_keys`]).
+//! The engine reads the file ([`FitSettings::from_toml`]): its short forms
+//! (`optimizer = "adam"`) are the flags' values, and an unknown key is an
+//! error naming its path.
 
-use crate::output::Console;
+use crate::choices;
 use crate::parse::{self, HiddenLayers};
 use clap::Args;
 use gradlab::data::csv::{CsvOptions, Table};
 use gradlab::data::dataset::{Dataset, DatasetSpec};
 use gradlab::data::scale::Scaling;
-use gradlab::data::task::{infer_task, TaskChoice};
+use gradlab::data::task::TaskChoice;
+use gradlab::data::task_inference::infer_task;
 use gradlab::model::ModelInfo;
 use gradlab::nn::activation::Activation;
 use gradlab::nn::init::Init;
@@ -149,6 +145,9 @@ fn parse_delimiter(text: &str) -> Result<u8, String> {
     Ok(byte)
 }
 
+/// The help of `--task` in [`DataArgs`]: the choices with their notes.
+static TASK_HELP: LazyLock<String> = LazyLock::new(choices::tasks);
+
 /// The data flags: the CSV file and how to read it, the target column, the
 /// inputs, the task.
 #[derive(Debug, Clone, Args)]
@@ -163,8 +162,7 @@ pub struct DataArgs {
     /// Input columns, comma-separated [default: every column but the target].
     #[arg(long, value_name = "A,B", value_delimiter = ',')]
     pub inputs: Option<Vec<String>>,
-    /// auto (numeric target: regression, text: classification), regression or classification.
-    #[arg(long, value_name = "TASK", default_value = "auto", value_parser = parse::task)]
+    #[arg(long, value_name = "TASK", default_value = "auto", value_parser = parse::task, help = TASK_HELP.as_str())]
     pub task: TaskChoice,
     #[command(flatten)]
     pub csv: CsvArgs,
@@ -184,12 +182,15 @@ impl DataArgs {
     }
 
     /// Reads the file and picks the columns; a guessed task worth a word
-    /// ([`gradlab::data::task::TaskInference::note`]) is noted on stderr.
-    pub fn load(&self, console: &Console) -> anyhow::Result<(Table, Dataset)> {
+    /// ([`gradlab::data::task_inference::TaskInference::note`]) goes to
+    /// `note`.
+    pub fn load(&self, note: impl FnOnce(String)) -> anyhow::Result<(Table, Dataset)> {
         let table = self.csv.read(&self.data)?;
         let spec = self.spec();
         let dataset = Dataset::from_table(&table, &spec).map_err(|err| self.explained(err))?;
-        note_inferred_task(console, &table, &spec);
+        if let Some(text) = inferred_task_note(&table, &spec) {
+            note(text);
+        }
         Ok((table, dataset))
     }
 
@@ -245,47 +246,14 @@ pub fn with_inputs_hint(err: gradlab::Error, inputs_defaulted: bool) -> anyhow::
     }
 }
 
-/// Notes a task that `auto` guessed and that may be wrong: a regression on
-/// a target of a few distinct whole numbers (likely classes).
-pub fn note_inferred_task(console: &Console, table: &Table, spec: &DatasetSpec) {
-    let inference = infer_task(table, &spec.target, spec.task);
-    if let Some(note) = inference.ok().and_then(|i| i.note(&spec.target)) {
-        console.note(format!(
-            "note: {note}; if it holds classes, use --task classification"
-        ));
-    }
-}
-
-/// The flag that sets each engine setting an [`gradlab::Error::InvalidSetting`]
-/// can name (the settings whose only source is one flag of this name or
-/// the `--config` key of the same meaning).
-const SETTING_FLAGS: [(&str, &str); 12] = [
-    ("learning rate", "--lr"),
-    ("batch size", "--batch-size"),
-    ("epochs", "--epochs"),
-    ("test fraction", "--test-fraction"),
-    ("validation fraction", "--validation-fraction"),
-    ("hidden", "--hidden"),
-    ("inputs", "--inputs"),
-    ("delimiter", "--delimiter"),
-    ("patience", "--patience"),
-    ("min delta", "--min-delta"),
-    ("clip norm", "--clip-norm"),
-    ("weight decay", "--weight-decay"),
-];
-
-/// An error's own message for the one-line report, with the flag named
-/// when it is an engine setting out of range: `invalid test fraction
-/// (--test-fraction): 1 data row cannot be split …`.
-pub fn error_text(cause: &(dyn std::error::Error + 'static)) -> String {
-    if let Some(gradlab::Error::InvalidSetting { setting, message }) =
-        cause.downcast_ref::<gradlab::Error>()
-    {
-        if let Some((_, flag)) = SETTING_FLAGS.iter().find(|(name, _)| name == setting) {
-            return format!("invalid {setting} ({flag}): {message}");
-        }
-    }
-    cause.to_string()
+/// A note on a task that `auto` guessed and that may be wrong: a regression
+/// on a target of a few distinct whole numbers (likely classes).
+pub fn inferred_task_note(table: &Table, spec: &DatasetSpec) -> Option<String> {
+    let inference = infer_task(table, &spec.target, spec.task).ok()?;
+    let note = inference.note(&spec.target)?;
+    Some(format!(
+        "note: {note}; if it holds classes, use --task classification"
+    ))
 }
 
 /// The help line of every settings flag, with the engine's default in it.
@@ -320,11 +288,11 @@ static HELPS: LazyLock<Helps> = LazyLock::new(|| {
             &HiddenLayers(fit.hidden.clone()),
         ),
         activation: with_default(
-            "Activation of the hidden layers: sigmoid, tanh, relu, leaky-relu, linear, lecun-tanh.",
+            &format!("Activation of the hidden layers: {}", choices::activations()),
             &fit.activation.name(),
         ),
         init: with_default(
-            "Initial weights: xavier, he, lecun, uniform or uniform:A.",
+            &format!("Initial weights: {}", choices::inits()),
             &fit.init,
         ),
         lr: with_default(
@@ -345,11 +313,14 @@ static HELPS: LazyLock<Helps> = LazyLock::new(|| {
             &fit.validation_fraction,
         ),
         scale: with_default(
-            "Scaling of the inputs (and of a regression target): minmax, minmax-symmetric, standard, none.",
-            &parse::serde_name(&fit.scaling),
+            &format!(
+                "Scaling of the inputs (and of a regression target): {}",
+                choices::scalings()
+            ),
+            &fit.scaling.name(),
         ),
         precision: with_default(
-            "Element type of the network: f32 or f64.",
+            &format!("Element type of the network: {}", choices::precisions()),
             &fit.precision.name(),
         ),
         seed: with_default(
@@ -357,15 +328,21 @@ static HELPS: LazyLock<Helps> = LazyLock::new(|| {
             &fit.train.seed,
         ),
         gradient: with_default(
-            "How each step's gradient is computed: backprop, or numerical (central differences, 2 cost evaluations per parameter per step: slow, for teaching).",
-            &parse::serde_name(&fit.train.gradient),
+            &format!(
+                "How each step's gradient is computed: {}",
+                choices::gradient_methods()
+            ),
+            &fit.train.gradient.name(),
         ),
         optimizer: with_default(
-            "The update rule: sgd, momentum, nesterov, rmsprop, adam, adamw (PyTorch's rules and defaults).",
+            &format!(
+                "The update rule: {} (PyTorch's rules and defaults)",
+                choices::optimizers()
+            ),
             &fit.train.optimizer.name(),
         ),
         schedule: with_default(
-            "Learning rate per epoch: constant, step[:K:GAMMA] (× GAMMA every K epochs), exponential[:GAMMA], inverse[:POWER] (η/epoch^POWER).",
+            &format!("Learning rate per epoch: {}", choices::schedules()),
             &fit.train.schedule,
         ),
         patience: with_default(
@@ -437,8 +414,9 @@ pub struct SettingsArgs {
     /// α of rmsprop, the decay of its mean of g² [default: 0.99].
     #[arg(long, value_name = "ALPHA")]
     pub rmsprop_alpha: Option<f64>,
-    /// ε of rmsprop, adam and adamw, added to the root of the second moment
-    /// [default: 1e-8] (not the numerical gradient's --epsilon).
+    /// ε of rmsprop, adagrad, adam and adamw, added to the root of the second
+    /// moment [default: 1e-8, 1e-10 for adagrad] (not the numerical
+    /// gradient's --epsilon).
     #[arg(long, value_name = "E")]
     pub optimizer_epsilon: Option<f64>,
     /// Weight decay λ: decoupled for adamw, L2 on the gradient for the others
@@ -599,9 +577,15 @@ impl SettingsArgs {
         if let Some(value) = self.optimizer_epsilon {
             match optimizer {
                 Optimizer::Rmsprop { epsilon, .. }
+                | Optimizer::Adagrad { epsilon }
                 | Optimizer::Adam { epsilon, .. }
                 | Optimizer::Adamw { epsilon, .. } => *epsilon = value,
-                _ => return Err(not_for("--optimizer-epsilon", "rmsprop, adam and adamw")),
+                _ => {
+                    return Err(not_for(
+                        "--optimizer-epsilon",
+                        "rmsprop, adagrad, adam and adamw",
+                    ))
+                }
             }
         }
         Ok(())
@@ -615,6 +599,7 @@ pub fn describe_optimizer(optimizer: &Optimizer) -> String {
         Optimizer::Momentum { momentum } => format!("momentum (μ {momentum})"),
         Optimizer::Nesterov { momentum } => format!("nesterov (μ {momentum})"),
         Optimizer::Rmsprop { alpha, epsilon } => format!("rmsprop (α {alpha}, ε {epsilon:e})"),
+        Optimizer::Adagrad { epsilon } => format!("adagrad (ε {epsilon:e})"),
         Optimizer::Adam {
             beta1,
             beta2,
@@ -678,245 +663,17 @@ pub fn describe_training(settings: &FitSettings) -> String {
     parts.join("; ")
 }
 
-/// Reads a `--config` file: its settings over the defaults.
+/// Reads a `--config` file: its settings over the defaults
+/// ([`FitSettings::from_toml`]); errors start with the file's name.
 pub fn read_config(path: &Path) -> anyhow::Result<FitSettings> {
     let text = std::fs::read_to_string(path)
         .map_err(|err| anyhow::anyhow!("cannot read the config file {}: {err}", path.display()))?;
-    config_from_str(&text).map_err(|err| anyhow::anyhow!("{}: {err}", path.display()))
-}
-
-/// Settings from the text of a TOML config file (see the module doc).
-pub fn config_from_str(text: &str) -> anyhow::Result<FitSettings> {
-    let mut table: toml::Table = text
-        .parse()
-        .map_err(|err: toml::de::Error| toml_error(text, &err))?;
-    expand_shorthands(&mut table)?;
-    let settings: FitSettings = serde_path_to_error::deserialize(toml::Value::Table(table.clone()))
-        .map_err(|err: serde_path_to_error::Error<toml::de::Error>| {
-            anyhow::anyhow!("`{}`: {}", err.path(), err.inner().message().trim())
-        })?;
-    let known = toml::Table::try_from(&settings)
-        .map_err(|err| anyhow::anyhow!("cannot show the settings as TOML: {err}"))?;
-    let mut unknown = Vec::new();
-    unknown_keys(&table, &known, "", &mut unknown);
-    match unknown.as_slice() {
-        [] => Ok(settings),
-        [one] => anyhow::bail!(
-            "unknown setting `{one}` (the keys are the serde names of FitSettings: hidden, activation, init, scaling, target_scaling, test_fraction, validation_fraction, precision, and [train] learning_rate, batch_size, epochs, seed, shuffle, gradient, optimizer, weight_decay, schedule, clip_norm, early_stopping, epsilon)"
-        ),
-        many => anyhow::bail!(
-            "unknown settings {} (the keys are the serde names of FitSettings; see gradlab train --help)",
-            many.iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
-}
-
-/// A TOML syntax error as one line: `line L, column C: message`.
-fn toml_error(text: &str, err: &toml::de::Error) -> anyhow::Error {
-    let message = err.message().trim().replace('\n', " ");
-    match err.span() {
-        Some(span) => {
-            let before = &text[..span.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-            anyhow::anyhow!("line {line}, column {column}: {message}")
-        }
-        None => anyhow::anyhow!("{message}"),
-    }
-}
-
-/// The short forms the command line uses, accepted in the file too:
-/// `init = "uniform:0.5"`, `optimizer = "adam"`, `schedule = "step:10:0.5"`,
-/// `early_stopping = true`; and a table that names an optimizer or schedule
-/// gets that one's defaults for the parameters it leaves out.
-fn expand_shorthands(table: &mut toml::Table) -> anyhow::Result<()> {
-    if let Some(toml::Value::String(text)) = table.get("init") {
-        let init = Init::parse(text)?;
-        table.insert("init".into(), to_value(&init)?);
-    }
-    let Some(toml::Value::Table(train)) = table.get_mut("train") else {
-        return Ok(());
-    };
-    if let Some(value) = train.get_mut("optimizer") {
-        complete_named(value, "train.optimizer", |name| {
-            to_value(&Optimizer::parse(name)?)
-        })?;
-    }
-    if let Some(value) = train.get_mut("schedule") {
-        complete_named(value, "train.schedule", |name| {
-            to_value(&Schedule::parse(name)?)
-        })?;
-    }
-    match train.get("early_stopping") {
-        Some(toml::Value::Boolean(true)) => {
-            train.insert(
-                "early_stopping".into(),
-                to_value(&EarlyStopping::default())?,
-            );
-        }
-        Some(toml::Value::Boolean(false)) => {
-            train.remove("early_stopping");
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
-/// A string → the value `parse` gives for it; a table with a `name` →
-/// filled up with the defaults of that name (its own keys win).
-fn complete_named(
-    value: &mut toml::Value,
-    key: &str,
-    parse: impl Fn(&str) -> anyhow::Result<toml::Value>,
-) -> anyhow::Result<()> {
-    match value {
-        toml::Value::String(text) => *value = parse(text)?,
-        toml::Value::Table(table) => {
-            let Some(toml::Value::String(name)) = table.get("name") else {
-                anyhow::bail!("`{key}` needs a name, e.g. name = \"adam\"");
-            };
-            // Parse the bare name: step:K:G and the like are for strings only.
-            let name = name.split(':').next().unwrap_or_default().to_owned();
-            if let toml::Value::Table(defaults) = parse(&name)? {
-                for (k, v) in defaults {
-                    table.entry(k).or_insert(v);
-                }
-            }
-        }
-        _ => anyhow::bail!("`{key}` must be a name or a table with a name"),
-    }
-    Ok(())
-}
-
-fn to_value(value: &impl serde::Serialize) -> anyhow::Result<toml::Value> {
-    toml::Value::try_from(value).map_err(|err| anyhow::anyhow!("{err}"))
-}
-
-/// The dotted paths of the keys of `given` that `known` lacks.
-fn unknown_keys(given: &toml::Table, known: &toml::Table, prefix: &str, out: &mut Vec<String>) {
-    for (key, value) in given {
-        let path = if prefix.is_empty() {
-            key.clone()
-        } else {
-            format!("{prefix}.{key}")
-        };
-        match (value, known.get(key)) {
-            (_, None) => out.push(path),
-            (toml::Value::Table(inner), Some(toml::Value::Table(known_inner))) => {
-                unknown_keys(inner, known_inner, &path, out)
-            }
-            _ => {}
-        }
-    }
-}
-
-/// The settings as TOML text, for `--config` files (and the README).
-#[allow(dead_code)] // used by the tests; kept as the inverse of config_from_str
-pub fn to_toml(settings: &FitSettings) -> anyhow::Result<String> {
-    toml::to_string(settings).map_err(|err| anyhow::anyhow!("{err}"))
+    FitSettings::from_toml(&text).map_err(|err| anyhow::anyhow!("{}: {err}", path.display()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_config_file_sets_values_and_keeps_the_defaults_of_the_rest() {
-        let settings = config_from_str(
-            r#"
-hidden = [32, 16]
-init = "uniform:0.3"
-[train]
-learning_rate = 0.01
-batch_size = "full"
-[train.optimizer]
-name = "adam"
-beta2 = 0.99
-[train.schedule]
-name = "step"
-every = 10
-"#,
-        )
-        .unwrap();
-        assert_eq!(settings.hidden, [32, 16]);
-        assert_eq!(settings.init, Init::Uniform { limit: 0.3 });
-        assert_eq!(settings.train.learning_rate, 0.01);
-        assert_eq!(settings.train.batch_size, BatchSize::Full);
-        assert_eq!(
-            settings.train.optimizer,
-            Optimizer::Adam {
-                beta1: 0.9,
-                beta2: 0.99,
-                epsilon: 1e-8
-            }
-        );
-        assert_eq!(
-            settings.train.schedule,
-            Schedule::Step {
-                every: 10,
-                gamma: 0.5
-            }
-        );
-        assert_eq!(settings.train.epochs, FitSettings::default().train.epochs);
-    }
-
-    #[test]
-    fn short_forms_and_round_trips() {
-        let settings = config_from_str(
-            "[train]\noptimizer = \"nesterov\"\nschedule = \"exponential:0.9\"\nearly_stopping = true\nclip_norm = 1.0\n",
-        )
-        .unwrap();
-        assert_eq!(
-            settings.train.optimizer,
-            Optimizer::Nesterov { momentum: 0.9 }
-        );
-        assert_eq!(
-            settings.train.early_stopping,
-            Some(EarlyStopping::default())
-        );
-        let text = to_toml(&settings).unwrap();
-        assert_eq!(config_from_str(&text).unwrap(), settings);
-        let defaults = to_toml(&FitSettings::default()).unwrap();
-        assert_eq!(config_from_str(&defaults).unwrap(), FitSettings::default());
-    }
-
-    #[test]
-    fn unknown_keys_are_named() {
-        let err = config_from_str("hiden = [4]\n").unwrap_err().to_string();
-        assert!(err.contains("`hiden`"), "{err}");
-        let err = config_from_str("[train]\nlearning_rat = 0.1\n")
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("`train.learning_rat`"), "{err}");
-        let err = config_from_str("[train.optimizer]\nname = \"adam\"\nmomentum = 0.9\n")
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("`train.optimizer.momentum`"), "{err}");
-        let err = config_from_str("[train.early_stopping]\npatience = 3\npatient = 4\n")
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("`train.early_stopping.patient`"), "{err}");
-    }
-
-    #[test]
-    fn bad_values_say_where() {
-        let err = config_from_str("hidden = [32,\n").unwrap_err().to_string();
-        assert!(err.starts_with("line 1"), "{err}");
-        let err = config_from_str("[train]\noptimizer = \"adagrad\"\n")
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("adagrad"), "{err}");
-        let err = config_from_str("[train]\nepochs = \"many\"\n")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("`train.epochs`") && err.contains("many"),
-            "{err}"
-        );
-    }
 
     #[test]
     fn flags_override_the_file_and_check_the_optimizer() {

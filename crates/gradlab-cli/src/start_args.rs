@@ -5,6 +5,7 @@
 //! use (`--hidden`, `--activation`, `--init`, `--scale`, `--test-fraction`,
 //! `--seed`). `crate::start` turns them into a network and rows.
 
+use crate::choices;
 use crate::parse::{self, HiddenLayers};
 use crate::settings_args::CsvArgs;
 use clap::Args;
@@ -43,6 +44,19 @@ pub static DEFAULTS: LazyLock<DefaultTexts> = LazyLock::new(|| {
     }
 });
 
+/// The help lines of the start flags that list choices, from the engine's
+/// lists.
+pub struct ChoiceHelps {
+    task: String,
+    init: String,
+}
+
+/// The help lines of `--task` and `--init`.
+static HELPS: LazyLock<ChoiceHelps> = LazyLock::new(|| ChoiceHelps {
+    task: choices::task_names(),
+    init: format!("Initial weights: {}", choices::inits()),
+});
+
 /// Where a network starts: a model file, or the seeded start of `train`.
 #[derive(Debug, Args)]
 pub struct StartArgs {
@@ -68,8 +82,7 @@ pub struct StartArgs {
         conflicts_with = "model"
     )]
     pub inputs: Option<Vec<String>>,
-    /// auto, regression or classification.
-    #[arg(long, value_name = "TASK", default_value = "auto", value_parser = parse::task, conflicts_with = "model")]
+    #[arg(long, value_name = "TASK", default_value = "auto", value_parser = parse::task, conflicts_with = "model", help = HELPS.task.as_str())]
     pub task: TaskChoice,
     #[command(flatten)]
     pub csv: CsvArgs,
@@ -79,8 +92,7 @@ pub struct StartArgs {
     /// Activation of the hidden layers.
     #[arg(long, value_name = "NAME", default_value = DEFAULTS.activation.as_str(), value_parser = parse::activation, conflicts_with = "model")]
     pub activation: Activation,
-    /// Initial weights: xavier, he, lecun, uniform or uniform:A.
-    #[arg(long, value_name = "SCHEME", default_value = DEFAULTS.init.as_str(), value_parser = parse::init, conflicts_with = "model")]
+    #[arg(long, value_name = "SCHEME", default_value = DEFAULTS.init.as_str(), value_parser = parse::init, conflicts_with = "model", help = HELPS.init.as_str())]
     pub init: Init,
     /// Scaling of the inputs (and of a regression target), fitted on the training rows.
     #[arg(long, value_name = "HOW", default_value = DEFAULTS.scale.as_str(), value_parser = parse::scaling, conflicts_with = "model")]

@@ -32,13 +32,14 @@ pub mod restarts;
 pub mod target;
 
 use crate::error::{Error, Result};
+use crate::setting::Setting;
 
 /// `points` values from `low` to `high`, evenly spaced, both ends included
 /// (the axes of the landscape and prediction grids); at least 2 points.
 pub fn evenly_spaced((low, high): (f64, f64), points: usize) -> Result<Vec<f64>> {
     if points < 2 {
         return Err(Error::setting(
-            "resolution",
+            Setting::Resolution,
             format!("{points} (must be at least 2)"),
         ));
     }

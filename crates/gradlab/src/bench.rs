@@ -38,6 +38,7 @@ use crate::nn::activation::Activation;
 use crate::nn::init::Init;
 use crate::nn::loss::{Loss, Targets};
 use crate::nn::network::{Architecture, Network};
+use crate::setting::Setting;
 use crate::train::trainer::{BatchSize, Control, DataSets, Examples, TrainSettings};
 use crate::train::training::train;
 use rand::{Rng, SeedableRng};
@@ -109,7 +110,7 @@ impl Workload {
             .find(|w| w.name == name)
             .ok_or_else(|| {
                 Error::setting(
-                    "workload",
+                    Setting::Workload,
                     format!("'{name}' (expected tiny_reg, tiny_cls or large_cls)"),
                 )
             })

@@ -6,7 +6,7 @@
 //! - [`dataset`]: the input columns and the target column of a table as a
 //!   [`dataset::Dataset`] (regression or classification);
 //! - [`task`]: regression or classification, asked for or inferred from
-//!   the target column;
+//!   the target column ([`task_inference`]);
 //! - [`split`]: a seeded train/test split, stratified for classes;
 //! - [`scale`]: scaler settings ([`scale::Scaling`]) fitted on the training
 //!   part into a [`scale::Scaler`] that the model file stores;
@@ -18,3 +18,4 @@ pub mod fever;
 pub mod scale;
 pub mod split;
 pub mod task;
+pub mod task_inference;

@@ -171,12 +171,19 @@ pub enum Precision {
     F64,
 }
 
-impl Precision {
-    /// The name used on the command line and in the model file.
-    pub fn name(self) -> &'static str {
-        match self {
-            Precision::F32 => f32::NAME,
-            Precision::F64 => f64::NAME,
-        }
+crate::named::named_variants!(Precision {
+    Precision::F32 => Precision::F32, "f32", "32-bit floats: fast";
+    Precision::F64 => Precision::F64, "f64", "64-bit floats: for gradient checks and when f32 is not precise enough";
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_list_names_every_precision_as_its_element_type() {
+        crate::named::assert_sound_list::<Precision>();
+        assert_eq!(Precision::F32.name(), f32::NAME);
+        assert_eq!(Precision::F64.name(), f64::NAME);
     }
 }

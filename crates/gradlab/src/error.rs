@@ -4,6 +4,7 @@
 //! (file, 1-based data row, column name) and the offending text, so the
 //! command line can print it as one line and exit non-zero.
 
+use crate::setting::Setting;
 use std::path::PathBuf;
 
 /// Everything that can go wrong in gradlab's engine.
@@ -142,11 +143,12 @@ pub enum Error {
         suggested_task: Option<crate::data::task::Task>,
     },
 
-    /// A setting is out of range; `setting` is the name the user typed.
+    /// A setting is out of range.
     #[error("invalid {setting}: {message}")]
     InvalidSetting {
-        /// The setting's name as the user knows it (e.g. `learning rate`).
-        setting: &'static str,
+        /// The setting ([`Setting::name`] is the name the user knows, e.g.
+        /// `learning rate`).
+        setting: Setting,
         /// What is wrong with its value.
         message: String,
     },
@@ -279,7 +281,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     /// An [`Error::InvalidSetting`] for `setting` with a formatted message.
-    pub fn setting(setting: &'static str, message: impl Into<String>) -> Self {
+    pub fn setting(setting: Setting, message: impl Into<String>) -> Self {
         Error::InvalidSetting {
             setting,
             message: message.into(),

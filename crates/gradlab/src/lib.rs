@@ -139,9 +139,10 @@
 //! From the bottom layer up; a module uses only those above it in this
 //! list, and none imports another in a circle.
 //!
-//! - [`error`], [`element`], [`simd`], [`float_text`], [`atomic_file`]:
-//!   the error type, the element types and their vectorised kernels,
-//!   numbers written as text, files written atomically.
+//! - [`setting`], [`error`], [`named`], [`element`], [`simd`],
+//!   [`float_text`], [`atomic_file`]: the settings an error can name, the
+//!   error type, the lists of named choices, the element types and their
+//!   vectorised kernels, numbers written as text, files written atomically.
 //! - [`matrix`]: the matrix type and its products (faer's GEMM).
 //! - [`data`]: CSV tables, datasets, the task (regression or
 //!   classification), splits, scalers, the fever generator.
@@ -150,7 +151,8 @@
 //! - [`metrics`]: RMSE, MAE, R², accuracy, confusion matrices.
 //! - [`train`]: what a run is given and reports, the loop step by step,
 //!   optimizers, schedules, clipping, early stopping, interruption.
-//! - [`settings`]: every setting a user chooses, in one struct.
+//! - [`settings`]: every setting a user chooses, in one struct, also as
+//!   TOML or JSON text.
 //! - [`model`]: a trained network with its columns and scalers;
 //!   [`model_file`]: its `.safetensors` file.
 //! - [`prepare`]: split, scale and initialise; [`session`]: training step
@@ -178,9 +180,11 @@ pub mod methods;
 pub mod metrics;
 pub mod model;
 pub mod model_file;
+pub mod named;
 pub mod nn;
 pub mod prepare;
 pub mod session;
+pub mod setting;
 pub mod settings;
 pub mod simd;
 pub mod train;

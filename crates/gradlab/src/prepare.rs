@@ -22,6 +22,7 @@ use crate::matrix::Matrix;
 use crate::model::{examples, ModelInfo, FORMAT_VERSION};
 use crate::nn::loss::{Loss, Targets};
 use crate::nn::network::{Architecture, Network};
+use crate::setting::Setting;
 use crate::settings::FitSettings;
 use crate::train::trainer::{Examples, TrainSettings};
 
@@ -136,7 +137,7 @@ fn training_rows(dataset: &Dataset, split: &Split, settings: &FitSettings) -> Re
     let seed = derived_seed(settings.train.seed, 3);
     let inner = train_test_split(&part, settings.validation_fraction, seed).map_err(|_| {
         Error::setting(
-            "validation fraction",
+            Setting::ValidationFraction,
             "leaves the training or validation part empty",
         )
     })?;

@@ -2,12 +2,23 @@
 //! `Default`, serde (TOML and JSON; unknown keys refused) and one
 //! [`FitSettings::validate`]. The command line's flags, a `--config` file,
 //! the lab and the Python package all fill this struct.
+//!
+//! - [`text`]: the settings as TOML or JSON text ([`FitSettings::from_toml`],
+//!   [`FitSettings::to_json`], …), errors as [`text_error::TextError`];
+//! - [`short_forms`]: `optimizer = "adam"` and the like in a text;
+//! - [`keys`]: the keys a text may hold, and the ones it should not.
+
+pub mod keys;
+pub mod short_forms;
+pub mod text;
+pub mod text_error;
 
 use crate::data::scale::Scaling;
 use crate::element::Precision;
 use crate::error::{Error, Result};
 use crate::nn::activation::Activation;
 use crate::nn::init::Init;
+use crate::setting::Setting;
 use crate::train::trainer::TrainSettings;
 use serde::{Deserialize, Serialize};
 
@@ -59,13 +70,13 @@ impl FitSettings {
     pub fn validate(&self) -> Result<()> {
         if let Some(layer) = self.hidden.iter().position(|&n| n == 0) {
             return Err(Error::setting(
-                "hidden",
+                Setting::Hidden,
                 format!("hidden layer {} has 0 neurons", layer + 1),
             ));
         }
         if !(self.test_fraction > 0.0 && self.test_fraction < 1.0) {
             return Err(Error::setting(
-                "test fraction",
+                Setting::TestFraction,
                 format!(
                     "{} (must be between 0 and 1, exclusive)",
                     self.test_fraction
@@ -76,7 +87,7 @@ impl FitSettings {
             && !(self.validation_fraction > 0.0 && self.validation_fraction < 1.0)
         {
             return Err(Error::setting(
-                "validation fraction",
+                Setting::ValidationFraction,
                 format!(
                     "{} (must be between 0 and 1, exclusive)",
                     self.validation_fraction

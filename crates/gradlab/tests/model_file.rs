@@ -877,6 +877,14 @@ fn the_python_script_predicts_what_gradlab_predicts() {
             Scaling::Minmax,
             vec![],
         ),
+        (
+            "reg_f64_elu",
+            REGRESSION,
+            Precision::F64,
+            Activation::Elu,
+            Scaling::Standard,
+            vec![5],
+        ),
     ];
     let inputs = gradlab::Matrix::from_rows(&[vec![39.5, 500.0]]).unwrap();
     for (name, target, precision, activation, scaling, hidden) in cases {

@@ -138,7 +138,7 @@ pub fn run(args: CompareArgs, console: &Console) -> anyhow::Result<()> {
         );
     }
     let pictures = args.plot.pictures()?;
-    let (table, dataset) = args.data.load(console)?;
+    let (table, dataset) = args.data.load(|note| console.note(note))?;
     let architecture = gradlab::prepare::architecture_for(&dataset, &base);
     console.note(format!(
         "data: {}, {} rows; inputs {} → target {}; network {architecture}, {} epochs, seed {}",
@@ -452,7 +452,7 @@ mod tests {
         assert_eq!(adam.settings(&base, true).train.learning_rate, 0.05);
         let momentum = optimizer_run("momentum@0.02").unwrap();
         assert_eq!(momentum.settings(&base, false).train.learning_rate, 0.02);
-        assert!(optimizer_run("adagrad").is_err());
+        assert!(optimizer_run("adadelta").is_err());
     }
 
     #[test]

@@ -28,6 +28,7 @@ use gradlab::analysis::landscape_experiment::{
 };
 use gradlab::analysis::progress::{Phase, Progress};
 use gradlab::model::ModelInfo;
+use gradlab::setting::Setting;
 use gradlab::train::optimizer::Optimizer;
 use gradlab_plot::heat::{Grid, HeatMap};
 use gradlab_plot::series::Series;
@@ -197,12 +198,13 @@ pub fn run(args: LandscapeArgs, console: &Console) -> anyhow::Result<()> {
 fn cli_error(err: gradlab::Error) -> anyhow::Error {
     match err {
         gradlab::Error::InvalidSetting {
-            setting: "params", ..
+            setting: Setting::Params,
+            ..
         } => anyhow::anyhow!(
             "--params needs exactly two weights, e.g. layers.0.weight[0,0],layers.1.weight[0,0]"
         ),
         gradlab::Error::InvalidSetting {
-            setting: "trajectories",
+            setting: Setting::Trajectories,
             message,
         } => anyhow::anyhow!(message),
         other => other.into(),
@@ -499,6 +501,6 @@ mod tests {
         assert_eq!(name, "adam");
         assert_eq!(optimizer.name(), "adam");
         assert_eq!(rate, Some(0.002));
-        assert!(trajectory_spec("adagrad").is_err());
+        assert!(trajectory_spec("adadelta").is_err());
     }
 }

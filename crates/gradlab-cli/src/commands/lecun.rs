@@ -55,7 +55,7 @@ pub fn run(args: LecunArgs, console: &Console) -> anyhow::Result<()> {
             "--target-metric must be a number, not {target}"
         );
     }
-    let (table, dataset) = args.data.load(console)?;
+    let (table, dataset) = args.data.load(|note| console.note(note))?;
     let task = dataset.task();
     let all = with_all_recommendations(&settings);
     let architecture = architecture_for(&dataset, &all);

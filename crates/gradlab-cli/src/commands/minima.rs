@@ -123,7 +123,7 @@ pub fn run(args: MinimaArgs, console: &Console) -> anyhow::Result<()> {
         )?),
         None => None,
     };
-    let (table, dataset) = args.data.load(console)?;
+    let (table, dataset) = args.data.load(|note| console.note(note))?;
     let architecture = gradlab::prepare::architecture_for(&dataset, &settings);
     console.note(format!(
         "{} restarts of {architecture} ({} parameters) on {}, {} epochs each; split, scaling and batch order fixed by seed {}",

@@ -90,7 +90,7 @@ pub fn run(args: TrainArgs, console: &Console) -> anyhow::Result<()> {
         }
     }
     let pictures = args.plot.pictures()?;
-    let (table, dataset) = args.data.load(console)?;
+    let (table, dataset) = args.data.load(|note| console.note(note))?;
     settings.train.interrupt = stop_on_ctrl_c(*console)?;
     announce(console, &dataset, table.source_name(), &settings);
     let started = Instant::now();

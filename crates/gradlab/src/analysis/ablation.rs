@@ -16,6 +16,7 @@
 //! costs and how many epochs each run needed to reach a target cost.
 
 use crate::data::dataset::Dataset;
+use crate::setting::Setting;
 
 use crate::data::scale::Scaling;
 use crate::data::task::Task;
@@ -93,7 +94,7 @@ pub fn lecun_ablation(
 ) -> Result<Vec<AblationRun>> {
     if !target.is_finite() {
         return Err(Error::setting(
-            "target",
+            Setting::Target,
             format!("{target} (must be a number)"),
         ));
     }

@@ -23,6 +23,7 @@ use crate::fit::fit;
 use crate::model::ModelInfo;
 use crate::prepare::prepare;
 use crate::session::FitOutcome;
+use crate::setting::Setting;
 use crate::settings::FitSettings;
 use crate::train::optimizer::Optimizer;
 use crate::train::trainer::{BatchSize, Control, DataSets, EpochRecord, TrainSettings};
@@ -133,11 +134,14 @@ impl CompareSettings {
     /// Checks that there is a run and that a given target is a number.
     pub fn validate(&self) -> Result<()> {
         if self.runs.is_empty() {
-            return Err(Error::setting("runs", "none (give at least one run)"));
+            return Err(Error::setting(
+                Setting::Runs,
+                "none (give at least one run)",
+            ));
         }
         match self.target_metric {
             Some(target) if !target.is_finite() => Err(Error::setting(
-                "target_metric",
+                Setting::TargetMetric,
                 format!("{target} (must be a number)"),
             )),
             _ => Ok(()),

@@ -31,6 +31,7 @@
 
 use crate::error::{Error, Result};
 use crate::nn::network::{Gradients, Network, Workspace};
+use crate::setting::Setting;
 use crate::train::trainer::{BatchSize, Control, Examples, TrainSettings};
 use crate::train::training::train;
 use rand::SeedableRng;
@@ -67,11 +68,20 @@ impl CurvatureSettings {
     /// Checks the settings; the error names the one that is wrong.
     pub fn validate(&self) -> Result<()> {
         if self.max_iterations == 0 {
-            return Err(Error::setting("iterations", "0 (must be at least 1)"));
+            return Err(Error::setting(
+                Setting::Iterations,
+                "0 (must be at least 1)",
+            ));
         }
-        for (name, value) in [("tolerance", self.tolerance), ("epsilon", self.epsilon)] {
+        for (setting, value) in [
+            (Setting::Tolerance, self.tolerance),
+            (Setting::CurvatureEpsilon, self.epsilon),
+        ] {
             if !(value.is_finite() && value > 0.0) {
-                return Err(Error::setting(name, format!("{value} (must be positive)")));
+                return Err(Error::setting(
+                    setting,
+                    format!("{value} (must be positive)"),
+                ));
             }
         }
         Ok(())
@@ -166,7 +176,7 @@ pub fn largest_eigenvalue(
     settings.validate()?;
     if examples.is_empty() {
         return Err(Error::setting(
-            "rows",
+            Setting::Rows,
             "there are no rows to measure the cost on",
         ));
     }
@@ -184,7 +194,7 @@ pub fn largest_eigenvalue(
     let lambda = lambda_max.value;
     if !(lambda.is_finite() && lambda > 0.0) {
         return Err(Error::setting(
-            "curvature",
+            Setting::Curvature,
             format!("the Hessian has no positive eigenvalue here (λ = {lambda}): the cost is not curved upwards in any direction"),
         ));
     }

@@ -27,6 +27,7 @@ use crate::element::Float;
 use crate::error::{Error, Result};
 use crate::nn::network::{Network, Workspace};
 use crate::nn::parameter_ref::ParameterRef;
+use crate::setting::Setting;
 use crate::train::trainer::Examples;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -56,7 +57,10 @@ impl Plane {
         b: ParameterRef,
     ) -> Result<Plane> {
         if a == b {
-            return Err(Error::setting("params", "the two weights must differ"));
+            return Err(Error::setting(
+                Setting::Params,
+                "the two weights must differ",
+            ));
         }
         let center = network.to_flat();
         let (ia, ib) = (flat_index(network, a), flat_index(network, b));
@@ -114,7 +118,7 @@ impl Plane {
     pub fn of_trajectory(trajectory: &[Vec<f64>]) -> Result<Plane> {
         let center = trajectory
             .last()
-            .ok_or_else(|| Error::setting("trajectory", "no points"))?
+            .ok_or_else(|| Error::setting(Setting::Trajectory, "no points"))?
             .clone();
         let moves: Vec<Vec<f64>> = trajectory
             .iter()
@@ -122,7 +126,10 @@ impl Plane {
             .collect();
         let largest = moves.iter().map(|m| norm(m)).fold(0.0, f64::max);
         if largest == 0.0 {
-            return Err(Error::setting("trajectory", "the weights never moved"));
+            return Err(Error::setting(
+                Setting::Trajectory,
+                "the weights never moved",
+            ));
         }
         let mut first = principal_direction(&moves, None);
         let mut second = principal_direction(&moves, Some(&first));

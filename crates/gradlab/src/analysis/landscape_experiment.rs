@@ -30,6 +30,7 @@ use crate::model::AnyModel;
 use crate::nn::network::{Architecture, Network};
 use crate::nn::parameter_ref::ParameterRef;
 use crate::prepare::prepare;
+use crate::setting::Setting;
 use crate::train::evaluation::evaluate_cost;
 use crate::train::optimizer::Optimizer;
 use crate::train::trainer::{Control, DataSets, Examples, TrainSettings};
@@ -107,13 +108,13 @@ impl LandscapeSettings {
     pub fn validate(&self) -> Result<()> {
         if !(self.span.is_finite() && self.span > 0.0) {
             return Err(Error::setting(
-                "span",
+                Setting::Span,
                 format!("{} (must be positive)", self.span),
             ));
         }
         if !(2..=MAX_RESOLUTION).contains(&self.resolution) {
             return Err(Error::setting(
-                "resolution",
+                Setting::Resolution,
                 format!(
                     "{} (must be between 2 and {MAX_RESOLUTION})",
                     self.resolution
@@ -123,14 +124,14 @@ impl LandscapeSettings {
         if let Some(rate) = self.learning_rate {
             if !(rate.is_finite() && rate > 0.0) {
                 return Err(Error::setting(
-                    "learning rate",
+                    Setting::LearningRate,
                     format!("{rate} (must be positive)"),
                 ));
             }
         }
         match self.between {
             Some((a, b)) if a == b => Err(Error::setting(
-                "between",
+                Setting::Between,
                 format!("{a},{b} (the two seeds must differ)"),
             )),
             _ => Ok(()),
@@ -334,7 +335,10 @@ impl<'a, T: Float> Experiment<'a, T> {
                 paths.extend(self.train_optimizer(index, trajectory, &mut progress)?);
             }
             if paths.is_empty() {
-                return Err(Error::setting("trajectories", "every trajectory diverged"));
+                return Err(Error::setting(
+                    Setting::Trajectories,
+                    "every trajectory diverged",
+                ));
             }
         }
         let (plane, kind) = self.plane(&centre, second.as_ref(), &paths)?;
@@ -497,7 +501,7 @@ impl<'a, T: Float> Experiment<'a, T> {
         if let PlaneChoice::Weights(names) = &self.settings.plane {
             let [a, b] = names.as_slice() else {
                 return Err(Error::setting(
-                    "params",
+                    Setting::Params,
                     format!("{} weights (exactly two)", names.len()),
                 ));
             };

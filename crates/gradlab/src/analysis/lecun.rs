@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::fit::fit;
 use crate::nn::network::Architecture;
 use crate::prepare::architecture_for;
+use crate::setting::Setting;
 use crate::settings::FitSettings;
 use crate::train::trainer::Control;
 use serde::{Deserialize, Serialize};
@@ -34,7 +35,7 @@ impl LecunSettings {
     pub fn validate(&self) -> Result<()> {
         match self.target_metric {
             Some(target) if !target.is_finite() => Err(Error::setting(
-                "target_metric",
+                Setting::TargetMetric,
                 format!("{target} (must be a number)"),
             )),
             _ => Ok(()),

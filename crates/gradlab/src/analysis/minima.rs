@@ -16,6 +16,7 @@ use crate::methods::brute_force::{search, BruteForceSettings, GridAxis};
 use crate::nn::network::{Architecture, Network};
 use crate::nn::parameter_ref::ParameterRef;
 use crate::prepare::{prepare, Prepared};
+use crate::setting::Setting;
 use crate::settings::FitSettings;
 use serde::{Deserialize, Serialize};
 
@@ -59,20 +60,20 @@ impl SliceSettings {
     pub fn validate(&self) -> Result<()> {
         if !(1..=2).contains(&self.weights.len()) {
             return Err(Error::setting(
-                "slice",
+                Setting::Slice,
                 format!("{} weights (one or two)", self.weights.len()),
             ));
         }
         if !(self.span.is_finite() && self.span > 0.0) {
             return Err(Error::setting(
-                "slice_span",
+                Setting::SliceSpan,
                 format!("{} (must be positive)", self.span),
             ));
         }
         let points = self.points();
         if !(2..=MAX_SLICE_POINTS).contains(&points) {
             return Err(Error::setting(
-                "slice_points",
+                Setting::SlicePoints,
                 format!("{points} (must be between 2 and {MAX_SLICE_POINTS})"),
             ));
         }
@@ -112,13 +113,13 @@ impl MinimaSettings {
     pub fn validate(&self) -> Result<()> {
         if !(1..=MAX_RESTARTS).contains(&self.restarts) {
             return Err(Error::setting(
-                "restarts",
+                Setting::Restarts,
                 format!("{} (must be between 1 and {MAX_RESTARTS})", self.restarts),
             ));
         }
         if !(self.tolerance.is_finite() && self.tolerance >= 0.0) {
             return Err(Error::setting(
-                "tolerance",
+                Setting::Tolerance,
                 format!("{} (must be ≥ 0)", self.tolerance),
             ));
         }

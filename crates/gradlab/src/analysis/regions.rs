@@ -5,6 +5,7 @@ use crate::analysis::evenly_spaced;
 use crate::error::{Error, Result};
 use crate::matrix::Matrix;
 use crate::model::{AnyModel, Predictions};
+use crate::setting::Setting;
 
 /// Predictions on a grid over two inputs.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,7 +30,7 @@ pub fn prediction_grid(
     let inputs = &model.info().input_columns;
     if inputs.len() != 2 {
         return Err(Error::setting(
-            "inputs",
+            Setting::Inputs,
             format!(
                 "the model takes {} inputs; the picture needs exactly two",
                 inputs.len()

@@ -58,6 +58,7 @@ mod windows;
 
 use crate::error::{CellProblem, Error, Result, RowPlace};
 use crate::matrix::Matrix;
+use crate::setting::Setting;
 use rayon::prelude::*;
 use record_lines::{LineMap, RecordLines};
 use std::io::Read;
@@ -92,13 +93,13 @@ impl CsvOptions {
         let delimiter = self.delimiter;
         if matches!(delimiter, b'"' | b'\n' | b'\r') || !delimiter.is_ascii() {
             return Err(Error::setting(
-                "delimiter",
+                Setting::Delimiter,
                 format!("byte {delimiter:#04x} cannot separate cells"),
             ));
         }
         if self.decimal_comma && delimiter == b',' {
             return Err(Error::setting(
-                "delimiter",
+                Setting::Delimiter,
                 "',' cannot separate cells when numbers have a decimal comma (such files use ';')",
             ));
         }
@@ -1233,7 +1234,7 @@ mod tests {
                 matches!(
                     err,
                     Error::InvalidSetting {
-                        setting: "delimiter",
+                        setting: Setting::Delimiter,
                         ..
                     }
                 ),

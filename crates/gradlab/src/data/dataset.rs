@@ -6,9 +6,11 @@
 //! [`Target`]: numbers for regression, class indices for classification.
 
 use crate::data::csv::{ColumnValues, Table};
-use crate::data::task::{infer_task, mostly_numbers, Task, TaskChoice};
+use crate::data::task::{Task, TaskChoice};
+use crate::data::task_inference::{infer_task, mostly_numbers};
 use crate::error::{CellProblem, Error, Result};
 use crate::matrix::Matrix;
+use crate::setting::Setting;
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashMap};
 
@@ -204,13 +206,13 @@ fn check_inputs(names: &[String], target: &str) -> Result<Vec<String>> {
     for (index, name) in names.iter().enumerate() {
         if name == target {
             return Err(Error::setting(
-                "inputs",
+                Setting::Inputs,
                 format!("'{name}' is the target column and cannot also be an input"),
             ));
         }
         if names[..index].contains(name) {
             return Err(Error::setting(
-                "inputs",
+                Setting::Inputs,
                 format!("'{name}' is listed twice"),
             ));
         }
@@ -534,7 +536,7 @@ mod tests {
         assert!(matches!(
             err,
             Error::InvalidSetting {
-                setting: "inputs",
+                setting: Setting::Inputs,
                 ..
             }
         ));
@@ -544,7 +546,7 @@ mod tests {
         assert!(matches!(
             err,
             Error::InvalidSetting {
-                setting: "inputs",
+                setting: Setting::Inputs,
                 ..
             }
         ));

@@ -27,6 +27,7 @@
 use crate::element::Float;
 use crate::error::{Error, Result};
 use crate::matrix::Matrix;
+use crate::named::named_variants;
 
 /// How to scale: the settings, before fitting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -42,6 +43,13 @@ pub enum Scaling {
     /// No scaling.
     None,
 }
+
+named_variants!(Scaling {
+    Scaling::Minmax => Scaling::Minmax, "minmax", "min-max to [0, 1]";
+    Scaling::MinmaxSymmetric => Scaling::MinmaxSymmetric, "minmax-symmetric", "min-max to [−1, 1]";
+    Scaling::Standard => Scaling::Standard, "standard", "zero mean, unit standard deviation";
+    Scaling::None => Scaling::None, "none", "no scaling";
+});
 
 /// A fitted scaler: the numbers [`Scaling::fit`] found, one per column.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -73,16 +81,6 @@ pub enum Scaler {
 }
 
 impl Scaling {
-    /// The name used on the command line and in the model file.
-    pub fn name(self) -> &'static str {
-        match self {
-            Scaling::Minmax => "minmax",
-            Scaling::MinmaxSymmetric => "minmax-symmetric",
-            Scaling::Standard => "standard",
-            Scaling::None => "none",
-        }
-    }
-
     /// Fits the scaler to the columns of `data` (rows are samples). A
     /// column with no rows fits as min = max = 0, mean = std = 0.
     pub fn fit(self, data: &Matrix<f64>) -> Scaler {
@@ -452,6 +450,11 @@ fn check_standard(mean: &[f64], std: &[f64]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_list_names_every_scaling() {
+        crate::named::assert_sound_list::<Scaling>();
+    }
 
     fn matrix(rows: &[Vec<f64>]) -> Matrix<f64> {
         Matrix::from_rows(rows).unwrap()

@@ -12,6 +12,7 @@
 
 use crate::data::dataset::{Dataset, Target};
 use crate::error::{Error, Result};
+use crate::setting::Setting;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -32,7 +33,7 @@ pub struct Split {
 pub fn train_test_split(dataset: &Dataset, test_fraction: f64, seed: u64) -> Result<Split> {
     if !(test_fraction > 0.0 && test_fraction < 1.0) {
         return Err(Error::setting(
-            "test fraction",
+            Setting::TestFraction,
             format!("{test_fraction} is not between 0 and 1 (exclusive)"),
         ));
     }
@@ -84,7 +85,7 @@ fn check_not_empty(split: &Split, test_fraction: f64, rows: usize) -> Result<()>
     } else {
         format!("{test_fraction} of {rows} data rows leaves the {empty_part} part empty")
     };
-    Err(Error::setting("test fraction", message))
+    Err(Error::setting(Setting::TestFraction, message))
 }
 
 #[cfg(test)]
@@ -169,7 +170,7 @@ mod tests {
             assert!(matches!(
                 err,
                 Error::InvalidSetting {
-                    setting: "test fraction",
+                    setting: Setting::TestFraction,
                     ..
                 }
             ));

@@ -30,6 +30,7 @@ use crate::methods::neuron_slice::NeuronSlice;
 use crate::nn::loss::Targets;
 use crate::nn::network::{Network, Workspace};
 use crate::nn::parameter_ref::ParameterRef;
+use crate::setting::Setting;
 use crate::train::trainer::Examples;
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -62,7 +63,7 @@ impl GridAxis {
     pub fn validate(&self) -> Result<()> {
         if !(self.low.is_finite() && self.high.is_finite() && self.low < self.high) {
             return Err(Error::setting(
-                "range",
+                Setting::Range,
                 format!(
                     "{},{} (needs two finite numbers, low < high)",
                     self.low, self.high
@@ -71,12 +72,12 @@ impl GridAxis {
         }
         if !(self.step.is_finite() && self.step > 0.0) {
             return Err(Error::setting(
-                "step",
+                Setting::Step,
                 format!("{} (must be positive)", self.step),
             ));
         }
         if (self.high - self.low) / self.step > 1e12 {
-            return Err(Error::setting("step", "too small for the range"));
+            return Err(Error::setting(Setting::Step, "too small for the range"));
         }
         Ok(())
     }
@@ -326,7 +327,7 @@ pub fn search<T: Float>(
     settings.axis.validate()?;
     if examples.is_empty() {
         return Err(Error::setting(
-            "training data",
+            Setting::TrainingData,
             "there are no training rows",
         ));
     }
@@ -335,7 +336,7 @@ pub fn search<T: Float>(
         .filter(|&p| p <= settings.max_evaluations)
         .ok_or_else(|| {
             Error::setting(
-                "max evals",
+                Setting::MaxEvals,
                 format!(
                     "the grid has 10^{:.1} points, more than the limit of {}",
                     log10_grid_points(axis_points, settings.parameters.len()),

@@ -26,6 +26,7 @@ use crate::nn::network::{Architecture, Network};
 use crate::nn::numerical_gradient::default_epsilon;
 use crate::nn::parameter_ref::ParameterRef;
 use crate::prepare::prepare;
+use crate::setting::Setting;
 use crate::settings::FitSettings;
 use crate::train::evaluation::evaluate_cost;
 use crate::train::trainer::{
@@ -107,7 +108,7 @@ impl MethodsSettings {
     pub fn validate(&self) -> Result<()> {
         self.axis.validate()?;
         if self.steps == 0 {
-            return Err(Error::setting("steps", "0 (must be at least 1)"));
+            return Err(Error::setting(Setting::Steps, "0 (must be at least 1)"));
         }
         self.start_settings().validate()
     }

@@ -67,6 +67,7 @@ use crate::nn::activation::Activation;
 use crate::nn::dense::DenseGradient;
 use crate::nn::loss::{Loss, Targets};
 use crate::nn::network::{Architecture, Gradients, Network, Workspace};
+use crate::setting::Setting;
 use crate::train::optimizer::{Optimizer, OptimizerState};
 use crate::train::trainer::{Examples, TrainSettings};
 use serde::Serialize;
@@ -98,7 +99,7 @@ impl UpdateSettings {
     pub fn validate(&self) -> Result<()> {
         if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
             return Err(Error::setting(
-                "learning rate",
+                Setting::LearningRate,
                 format!("{} (must be a positive number)", self.learning_rate),
             ));
         }
@@ -434,11 +435,11 @@ fn check_inputs<T: Float>(
     info: &ModelInfo,
 ) -> Result<()> {
     if rows.is_empty() {
-        return Err(Error::setting("rows", "no rows chosen"));
+        return Err(Error::setting(Setting::Rows, "no rows chosen"));
     }
     if let Some(&row) = rows.iter().find(|&&r| r >= dataset.rows()) {
         return Err(Error::setting(
-            "rows",
+            Setting::Rows,
             format!(
                 "data row {} is beyond the last data row ({})",
                 row + 1,
@@ -448,7 +449,7 @@ fn check_inputs<T: Float>(
     }
     if network.architecture() != &info.architecture {
         return Err(Error::setting(
-            "architecture",
+            Setting::Architecture,
             "the network does not match the model information",
         ));
     }
@@ -457,7 +458,7 @@ fn check_inputs<T: Float>(
         || dataset.task() != info.task
     {
         return Err(Error::setting(
-            "data",
+            Setting::Data,
             "the data's inputs or task do not match the network",
         ));
     }

@@ -367,6 +367,7 @@ mod fused {
             Activation::LeakyRelu => dispatch::<N, T>(p, activation::leaky_relu),
             Activation::Linear => dispatch::<N, T>(p, |z| z),
             Activation::LecunTanh => dispatch::<N, T>(p, activation::lecun_tanh),
+            Activation::Elu => dispatch::<N, T>(p, activation::elu),
         }
     }
 

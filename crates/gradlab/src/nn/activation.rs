@@ -8,15 +8,21 @@
 //! | `leaky-relu` | z if z > 0, else 0.01 z | 1 if z > 0, else 0.01             |
 //! | `linear`     | z                       | 1                                 |
 //! | `lecun-tanh` | 1.7159 tanh(2z/3)       | 1.7159 · 2/3 · (1 − (a/1.7159)²)  |
+//! | `elu`        | z if z > 0, else e^z − 1 | 1 if z > 0, else a + 1           |
 //!
 //! `lecun-tanh` is the scaled tanh of LeCun et al., "Efficient BackProp"
 //! (1998), §4.4: f(±1) = ±1 and the second derivative peaks at z = ±1.
+//! `elu` is the exponential linear unit of Clevert et al. (2016) with α = 1
+//! (PyTorch's `nn.ELU()`): like ReLU for z > 0, but smooth, with mean
+//! outputs closer to zero; its f′ for z ≤ 0 is e^z = a + 1, read off the
+//! cached output.
 //!
 //! The derivative takes *both* the input z and the output a = f(z) that the
 //! forward pass cached, and uses whichever is cheaper, so no function is
 //! evaluated twice.
 
 use crate::element::Float;
+use crate::named::named_variants;
 use crate::simd;
 use serde::{Deserialize, Serialize};
 
@@ -44,31 +50,21 @@ pub enum Activation {
     Linear,
     /// LeCun's 1.7159 · tanh(2z/3).
     LecunTanh,
+    /// The exponential linear unit: z for z > 0, e^z − 1 otherwise.
+    Elu,
 }
 
+named_variants!(Activation {
+    Activation::Sigmoid => Activation::Sigmoid, "sigmoid", "the logistic function 1 / (1 + e^−z), between 0 and 1";
+    Activation::Tanh => Activation::Tanh, "tanh", "the hyperbolic tangent, between −1 and 1";
+    Activation::Relu => Activation::Relu, "relu", "the rectified linear unit max(0, z)";
+    Activation::LeakyRelu => Activation::LeakyRelu, "leaky-relu", "z for z > 0, 0.01 z otherwise";
+    Activation::Linear => Activation::Linear, "linear", "the identity: no activation";
+    Activation::LecunTanh => Activation::LecunTanh, "lecun-tanh", "LeCun's 1.7159 · tanh(2z/3), f(±1) = ±1";
+    Activation::Elu => Activation::Elu, "elu", "z for z > 0, e^z − 1 otherwise (smooth, above −1)";
+});
+
 impl Activation {
-    /// Every activation, in a fixed order (for tests and help texts).
-    pub const ALL: [Activation; 6] = [
-        Activation::Sigmoid,
-        Activation::Tanh,
-        Activation::Relu,
-        Activation::LeakyRelu,
-        Activation::Linear,
-        Activation::LecunTanh,
-    ];
-
-    /// The name used on the command line and in the model file.
-    pub fn name(self) -> &'static str {
-        match self {
-            Activation::Sigmoid => "sigmoid",
-            Activation::Tanh => "tanh",
-            Activation::Relu => "relu",
-            Activation::LeakyRelu => "leaky-relu",
-            Activation::Linear => "linear",
-            Activation::LecunTanh => "lecun-tanh",
-        }
-    }
-
     /// f(z) for one element: the very function [`Activation::forward`]
     /// applies to a whole slice.
     pub fn value<T: Float>(self, z: T) -> T {
@@ -79,6 +75,7 @@ impl Activation {
             Activation::LeakyRelu => leaky_relu(z),
             Activation::Linear => z,
             Activation::LecunTanh => lecun_tanh(z),
+            Activation::Elu => elu(z),
         }
     }
 
@@ -96,6 +93,8 @@ impl Activation {
                 let t = a / T::from_f64(LECUN_AMPLITUDE);
                 T::from_f64(LECUN_AMPLITUDE * LECUN_GAIN) * (T::one() - t * t)
             }
+            Activation::Elu if z > T::zero() => T::one(),
+            Activation::Elu => a + T::one(),
         }
     }
 
@@ -108,6 +107,7 @@ impl Activation {
             Activation::LeakyRelu => simd::map(z, a, leaky_relu),
             Activation::Linear => a.copy_from_slice(z),
             Activation::LecunTanh => simd::map(z, a, lecun_tanh),
+            Activation::Elu => simd::map(z, a, elu),
         }
     }
 
@@ -120,6 +120,7 @@ impl Activation {
             Activation::LeakyRelu => simd::map_in_place(values, leaky_relu),
             Activation::Linear => {}
             Activation::LecunTanh => simd::map_in_place(values, lecun_tanh),
+            Activation::Elu => simd::map_in_place(values, elu),
         }
     }
 
@@ -134,6 +135,11 @@ impl Activation {
             }
             Activation::Relu | Activation::LeakyRelu => {
                 simd::zip_map(grad, z, |g, z| g * self.derivative(z, T::zero()));
+            }
+            Activation::Elu => {
+                for ((g, &z), &a) in grad.iter_mut().zip(z).zip(a) {
+                    *g *= self.derivative(z, a);
+                }
             }
         }
     }
@@ -193,6 +199,20 @@ pub(crate) fn lecun_tanh<T: Float>(z: T) -> T {
     T::from_f64(LECUN_AMPLITUDE) * (T::from_f64(LECUN_GAIN) * z).activation_tanh()
 }
 
+/// z for z > 0, else e^z − 1 (α = 1). e^z − 1 loses digits near z = 0,
+/// where it is about z: below 2⁻¹⁰ in size, z + z²/2 is used instead (its
+/// error there, z³/6, is below the rounding of either precision).
+#[inline(always)]
+pub(crate) fn elu<T: Float>(z: T) -> T {
+    if z > T::zero() {
+        z
+    } else if z > T::from_f64(-1.0 / 1024.0) {
+        z + T::from_f64(0.5) * z * z
+    } else {
+        z.exp() - T::one()
+    }
+}
+
 impl std::fmt::Display for Activation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
@@ -223,6 +243,11 @@ mod tests {
         // LeCun 1998 §4.4 chooses the constants so that f(1) = 1 (to 4 digits).
         assert!((Activation::LecunTanh.value(1.0f64) - 1.0).abs() < 1e-4);
         assert!((Activation::LecunTanh.value(-1.0f64) + 1.0).abs() < 1e-4);
+    }
+
+    #[test]
+    fn the_list_names_every_activation_by_its_serde_name() {
+        crate::named::assert_sound_list::<Activation>();
     }
 
     #[test]

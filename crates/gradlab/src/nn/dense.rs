@@ -419,6 +419,9 @@ fn add_bias_and_activate<T: Float>(
         Activation::Linear => pairs.for_each(|(z, a)| simd::add_then_map(z, bias, a, |v| v)),
         Activation::LecunTanh => pairs
             .for_each(|(z, a)| simd::add_then_map(z, bias, a, |v| Activation::LecunTanh.value(v))),
+        Activation::Elu => {
+            pairs.for_each(|(z, a)| simd::add_then_map(z, bias, a, |v| Activation::Elu.value(v)))
+        }
     }
 }
 

@@ -12,10 +12,20 @@
 
 use crate::element::Float;
 use crate::error::{Error, Result};
+use crate::named::{list_with_or, named_variants, Named};
 use crate::nn::dense::Dense;
+use crate::setting::Setting;
 use rand::Rng;
 use rand_distr::{Distribution, Normal, Uniform};
 use serde::{Deserialize, Serialize};
+
+named_variants!(Init {
+    Init::Xavier => Init::Xavier, "xavier", "Glorot & Bengio (2010), uniform: U(±√(6/(n_in+n_out)))";
+    Init::He => Init::He, "he", "He et al. (2015), normal: N(0, 2/n_in); suited to ReLU";
+    Init::Lecun => Init::Lecun, "lecun", "LeCun (1998): N(0, 1/n_in); suited to tanh";
+    Init::Uniform { .. } => Init::Uniform { limit: Init::DEFAULT_UNIFORM_LIMIT },
+        "uniform", "U(−a, a), a = 0.5 unless written uniform:A";
+});
 
 /// How initial weights are drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
@@ -39,24 +49,35 @@ impl Init {
     /// The default half-width of `uniform` when none is given.
     pub const DEFAULT_UNIFORM_LIMIT: f64 = 0.5;
 
-    /// Parses `xavier`, `he`, `lecun`, `uniform` or `uniform:A`.
+    /// How a scheme with a parameter is written with it: `uniform:A`.
+    pub const fn form(&self) -> Option<&'static str> {
+        match self {
+            Init::Uniform { .. } => Some("uniform:A"),
+            Init::Xavier | Init::He | Init::Lecun => None,
+        }
+    }
+
+    /// Every way to write a scheme: the names ([`Init::ALL`]), then the
+    /// [`Init::form`]s with a parameter.
+    pub fn written_forms() -> Vec<&'static str> {
+        let forms = Self::ALL.iter().filter_map(Init::form);
+        Self::NAMES.into_iter().chain(forms).collect()
+    }
+
+    /// Parses a name ([`Init::ALL`]; `glorot` is `xavier`) or `uniform:A`.
     pub fn parse(text: &str) -> Result<Init> {
         let bad = || {
             Error::setting(
-                "init",
-                format!("'{text}' (expected xavier, he, lecun, uniform or uniform:A with A > 0)"),
+                Setting::Init,
+                format!(
+                    "'{text}' (expected {} with A > 0)",
+                    list_with_or(&Self::written_forms())
+                ),
             )
         };
         match text.split_once(':') {
-            None => match text {
-                "xavier" | "glorot" => Ok(Init::Xavier),
-                "he" => Ok(Init::He),
-                "lecun" => Ok(Init::Lecun),
-                "uniform" => Ok(Init::Uniform {
-                    limit: Self::DEFAULT_UNIFORM_LIMIT,
-                }),
-                _ => Err(bad()),
-            },
+            None if text == "glorot" => Ok(Init::Xavier),
+            None => Self::from_name(text).ok_or_else(bad),
             Some(("uniform", limit)) => match limit.parse::<f64>() {
                 Ok(limit) if limit.is_finite() && limit > 0.0 => Ok(Init::Uniform { limit }),
                 _ => Err(bad()),
@@ -69,7 +90,7 @@ impl Init {
     pub fn validate(self) -> Result<()> {
         match self {
             Init::Uniform { limit } if !(limit.is_finite() && limit > 0.0) => Err(Error::setting(
-                "init",
+                Setting::Init,
                 format!("uniform limit {limit} must be a positive number"),
             )),
             _ => Ok(()),
@@ -148,6 +169,15 @@ mod tests {
     }
 
     #[test]
+    fn the_list_names_every_scheme() {
+        crate::named::assert_sound_list::<Init>();
+        assert_eq!(
+            Init::parse("glorot!").unwrap_err().to_string(),
+            "invalid init: 'glorot!' (expected xavier, he, lecun, uniform or uniform:A with A > 0)"
+        );
+    }
+
+    #[test]
     fn parse_accepts_names_and_rejects_nonsense() {
         assert_eq!(Init::parse("he").unwrap(), Init::He);
         assert_eq!(
@@ -156,5 +186,10 @@ mod tests {
         );
         assert!(Init::parse("uniform:-1").is_err());
         assert!(Init::parse("gaussian").is_err());
+        assert_eq!(Init::parse("glorot").unwrap(), Init::Xavier);
+        assert_eq!(
+            Init::parse("uniform").unwrap(),
+            Init::Uniform { limit: 0.5 }
+        );
     }
 }

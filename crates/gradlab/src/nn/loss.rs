@@ -32,6 +32,7 @@
 
 use crate::element::Float;
 use crate::matrix::Matrix;
+use crate::named::named_variants;
 use serde::{Deserialize, Serialize};
 
 /// The cost a network is trained on.
@@ -101,15 +102,13 @@ impl<T: Float> Targets<T> {
     }
 }
 
-impl Loss {
-    /// The name used in the model file.
-    pub fn name(self) -> &'static str {
-        match self {
-            Loss::Mse => "mse",
-            Loss::SoftmaxCrossEntropy => "softmax-cross-entropy",
-        }
-    }
+named_variants!(Loss {
+    Loss::Mse => Loss::Mse, "mse", "mean squared error on a linear output (regression)";
+    Loss::SoftmaxCrossEntropy => Loss::SoftmaxCrossEntropy, "softmax-cross-entropy",
+        "softmax followed by cross-entropy, fused (classification)";
+});
 
+impl Loss {
     /// The mean cost of the outputs `z` (`B × K`, pre-activation) against
     /// `targets`. Accumulated in f64.
     pub fn cost<T: Float>(self, z: &Matrix<T>, targets: &Targets<T>) -> f64 {
@@ -244,6 +243,11 @@ fn cross_entropy_delta<T: Float>(z: &Matrix<T>, classes: &[usize], delta: &mut M
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_list_names_every_loss() {
+        crate::named::assert_sound_list::<Loss>();
+    }
 
     #[test]
     fn mse_matches_hand_computation() {

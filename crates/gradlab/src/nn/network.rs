@@ -33,6 +33,7 @@ use crate::nn::dense::{Dense, DenseGradient};
 use crate::nn::init::Init;
 use crate::nn::loss::{Loss, Targets};
 use crate::nn::parameter_update::ParameterUpdate;
+use crate::setting::Setting;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -71,7 +72,7 @@ impl Architecture {
     pub fn validate(&self) -> Result<()> {
         if self.sizes.len() < 2 {
             return Err(Error::setting(
-                "architecture",
+                Setting::Architecture,
                 "needs at least an input and an output size",
             ));
         }
@@ -81,11 +82,11 @@ impl Architecture {
                 p if p == self.sizes.len() - 1 => "the output width is 0".to_string(),
                 p => format!("hidden layer {p} has 0 neurons"),
             };
-            return Err(Error::setting("hidden", what));
+            return Err(Error::setting(Setting::Hidden, what));
         }
         if self.hidden_activations.len() != self.sizes.len() - 2 {
             return Err(Error::setting(
-                "architecture",
+                Setting::Architecture,
                 format!(
                     "{} hidden layers but {} activations",
                     self.sizes.len() - 2,
@@ -211,7 +212,7 @@ impl<T: Float> Network<T> {
                 .all(|(l, w)| l.inputs() == w[0] && l.outputs() == w[1] && l.bias.len() == w[1]);
         if !fits {
             return Err(Error::setting(
-                "architecture",
+                Setting::Architecture,
                 "the layers' shapes do not match it",
             ));
         }

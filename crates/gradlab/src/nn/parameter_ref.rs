@@ -6,6 +6,7 @@
 use crate::element::Float;
 use crate::error::{Error, Result};
 use crate::nn::network::Network;
+use crate::setting::Setting;
 use serde::Serialize;
 
 /// One parameter of a network: tensor `tensor` in the documented order
@@ -25,7 +26,7 @@ impl ParameterRef {
         let total = network.parameter_count();
         if count == 0 || count > total {
             return Err(Error::setting(
-                "weights",
+                Setting::Weights,
                 format!("{count} (the network has {total} parameters; choose 1 to {total})"),
             ));
         }
@@ -57,7 +58,7 @@ impl ParameterRef {
     pub fn parse<T: Float>(text: &str, network: &Network<T>) -> Result<ParameterRef> {
         let bad = |why: &str| {
             Error::setting(
-                "params",
+                Setting::Params,
                 format!("'{text}': {why} (e.g. layers.0.weight[1,0] or layers.1.bias[0])"),
             )
         };

@@ -7,6 +7,7 @@
 use crate::element::Float;
 use crate::error::{Error, Result};
 use crate::nn::network::Network;
+use crate::setting::Setting;
 use serde::{Deserialize, Serialize};
 
 /// When to stop.
@@ -35,11 +36,11 @@ impl EarlyStopping {
     /// Checks the settings: patience ≥ 1, min_delta ≥ 0.
     pub fn validate(&self) -> Result<()> {
         if self.patience == 0 {
-            return Err(Error::setting("patience", "0 (must be at least 1)"));
+            return Err(Error::setting(Setting::Patience, "0 (must be at least 1)"));
         }
         if !(self.min_delta.is_finite() && self.min_delta >= 0.0) {
             return Err(Error::setting(
-                "min delta",
+                Setting::MinDelta,
                 format!("{} (must be ≥ 0)", self.min_delta),
             ));
         }

@@ -10,6 +10,7 @@
 //! | `momentum` | v ← μ v + g;  w ← w − η v                                              | μ = 0.9 |
 //! | `nesterov` | v ← μ v + g;  w ← w − η (g + μ v)                                      | μ = 0.9 |
 //! | `rmsprop`  | s ← α s + (1 − α) g²;  w ← w − η g / (√s + ε)                          | α = 0.99, ε = 1e-8 |
+//! | `adagrad`  | G ← G + g²;  w ← w − η g / (√G + ε)                                    | ε = 1e-10 |
 //! | `adam`     | m ← β₁ m + (1 − β₁) g;  v ← β₂ v + (1 − β₂) g²;                        | β₁ = 0.9, β₂ = 0.999, ε = 1e-8 |
 //! |            | w ← w − η m̂ / (√v̂ + ε),  m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)        | |
 //! | `adamw`    | w ← w − η λ w, then the Adam step with g                               | as Adam, λ = 0.01 |
@@ -17,7 +18,9 @@
 //! Weight decay λ: for `adamw` it is decoupled from the gradient, as above
 //! (Loshchilov & Hutter, 2019); for every other rule it is L2
 //! regularisation, g ← g + λ w before the update (PyTorch's `weight_decay`).
-//! Adam's defaults are the paper's (Kingma & Ba, 2015).
+//! Adam's defaults are the paper's (Kingma & Ba, 2015); Adagrad (Duchi et
+//! al., 2011) sums every g² since the start, so each weight's step shrinks
+//! with its own history of gradients.
 //!
 //! With the cost a mean over the batch (see [`crate::nn::loss`]), batch size 1
 //! is stochastic gradient descent, a batch of n samples is mini-batch gradient
@@ -27,8 +30,10 @@
 use crate::element::Float;
 use crate::error::{Error, Result};
 use crate::matrix::PARALLEL_ELEMENTS;
+use crate::named::{named_variants, Named};
 use crate::nn::network::{Gradients, Network};
 use crate::nn::parameter_update::ParameterUpdate;
+use crate::setting::Setting;
 use crate::simd;
 use serde::{Deserialize, Serialize};
 
@@ -56,6 +61,12 @@ pub enum Optimizer {
         /// ε, added to the RMS to avoid dividing by zero.
         epsilon: f64,
     },
+    /// Adagrad (Duchi et al., 2011): steps scaled by the root of the sum
+    /// of every g² so far.
+    Adagrad {
+        /// ε, added to √G to avoid dividing by zero.
+        epsilon: f64,
+    },
     /// Adam (Kingma & Ba, 2015).
     Adam {
         /// β₁, the decay of the first moment.
@@ -76,51 +87,32 @@ pub enum Optimizer {
     },
 }
 
-impl Optimizer {
-    /// Every optimizer's name, in the table's order.
-    pub const NAMES: [&'static str; 6] =
-        ["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"];
+named_variants!(Optimizer {
+    Optimizer::Sgd => Optimizer::Sgd, "sgd", "plain gradient descent: w ← w − η g";
+    Optimizer::Momentum { .. } => Optimizer::Momentum { momentum: 0.9 },
+        "momentum", "gradient descent with momentum μ (heavy ball)";
+    Optimizer::Nesterov { .. } => Optimizer::Nesterov { momentum: 0.9 },
+        "nesterov", "Nesterov's accelerated gradient, in PyTorch's form";
+    Optimizer::Rmsprop { .. } => Optimizer::Rmsprop { alpha: 0.99, epsilon: 1e-8 },
+        "rmsprop", "steps scaled by a running RMS of the gradient (Hinton)";
+    Optimizer::Adagrad { .. } => Optimizer::Adagrad { epsilon: 1e-10 },
+        "adagrad", "steps scaled by the root of the sum of every g² so far (Duchi et al., 2011)";
+    Optimizer::Adam { .. } => Optimizer::Adam { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+        "adam", "Adam: bias-corrected moments of g and g² (Kingma & Ba, 2015)";
+    Optimizer::Adamw { .. } => Optimizer::Adamw { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+        "adamw", "Adam with decoupled weight decay (Loshchilov & Hutter, 2019)";
+});
 
+impl Optimizer {
     /// The optimizer called `name`, with its default hyper-parameters.
     pub fn parse(name: &str) -> Result<Optimizer> {
-        let (beta1, beta2, epsilon) = (0.9, 0.999, 1e-8);
-        Ok(match name.trim() {
-            "sgd" => Optimizer::Sgd,
-            "momentum" => Optimizer::Momentum { momentum: 0.9 },
-            "nesterov" => Optimizer::Nesterov { momentum: 0.9 },
-            "rmsprop" => Optimizer::Rmsprop {
-                alpha: 0.99,
-                epsilon,
-            },
-            "adam" => Optimizer::Adam {
-                beta1,
-                beta2,
-                epsilon,
-            },
-            "adamw" => Optimizer::Adamw {
-                beta1,
-                beta2,
-                epsilon,
-            },
-            other => {
-                return Err(Error::setting(
-                    "optimizer",
-                    format!("'{other}' (expected one of {})", Self::NAMES.join(", ")),
-                ))
-            }
+        let name = name.trim();
+        Self::from_name(name).ok_or_else(|| {
+            Error::setting(
+                Setting::Optimizer,
+                format!("'{name}' (expected one of {})", Self::NAMES.join(", ")),
+            )
         })
-    }
-
-    /// The optimizer's name.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Optimizer::Sgd => "sgd",
-            Optimizer::Momentum { .. } => "momentum",
-            Optimizer::Nesterov { .. } => "nesterov",
-            Optimizer::Rmsprop { .. } => "rmsprop",
-            Optimizer::Adam { .. } => "adam",
-            Optimizer::Adamw { .. } => "adamw",
-        }
     }
 
     /// The weight decay λ used when none is given: 0.01 for `adamw`
@@ -134,29 +126,36 @@ impl Optimizer {
 
     /// Checks the hyper-parameters: decays in [0, 1), ε > 0.
     pub fn validate(&self) -> Result<()> {
-        let decay = |name: &'static str, value: f64| {
+        let decay = |setting: Setting, value: f64| {
             if (0.0..1.0).contains(&value) {
                 Ok(())
             } else {
-                Err(Error::setting(name, format!("{value} (must be in [0, 1))")))
+                Err(Error::setting(
+                    setting,
+                    format!("{value} (must be in [0, 1))"),
+                ))
             }
         };
-        let positive = |name: &'static str, value: f64| {
+        let positive = |setting: Setting, value: f64| {
             if value.is_finite() && value > 0.0 {
                 Ok(())
             } else {
-                Err(Error::setting(name, format!("{value} (must be positive)")))
+                Err(Error::setting(
+                    setting,
+                    format!("{value} (must be positive)"),
+                ))
             }
         };
         match *self {
             Optimizer::Sgd => Ok(()),
             Optimizer::Momentum { momentum } | Optimizer::Nesterov { momentum } => {
-                decay("momentum", momentum)
+                decay(Setting::Momentum, momentum)
             }
             Optimizer::Rmsprop { alpha, epsilon } => {
-                decay("alpha", alpha)?;
-                positive("epsilon", epsilon)
+                decay(Setting::Alpha, alpha)?;
+                positive(Setting::OptimizerEpsilon, epsilon)
             }
+            Optimizer::Adagrad { epsilon } => positive(Setting::OptimizerEpsilon, epsilon),
             Optimizer::Adam {
                 beta1,
                 beta2,
@@ -167,9 +166,9 @@ impl Optimizer {
                 beta2,
                 epsilon,
             } => {
-                decay("beta1", beta1)?;
-                decay("beta2", beta2)?;
-                positive("epsilon", epsilon)
+                decay(Setting::Beta1, beta1)?;
+                decay(Setting::Beta2, beta2)?;
+                positive(Setting::OptimizerEpsilon, epsilon)
             }
         }
     }
@@ -182,7 +181,8 @@ pub struct OptimizerState<T> {
     optimizer: Optimizer,
     weight_decay: f64,
     /// Velocity (momentum, Nesterov), running mean of g² (RMSprop) or the
-    /// first moment m (Adam), per tensor; empty tensors for `sgd`.
+    /// first moment m (Adam) or the sum of g² (Adagrad), per tensor; empty
+    /// tensors for `sgd`.
     first: Vec<Vec<T>>,
     /// The second moment v (Adam); empty tensors for the other rules.
     second: Vec<Vec<T>>,
@@ -283,7 +283,7 @@ fn check(optimizer: Optimizer, weight_decay: f64) -> Result<()> {
     optimizer.validate()?;
     if !(weight_decay.is_finite() && weight_decay >= 0.0) {
         return Err(Error::setting(
-            "weight decay",
+            Setting::WeightDecay,
             format!("{weight_decay} (must be ≥ 0)"),
         ));
     }
@@ -357,14 +357,16 @@ fn apply_on_threads<T: Float>(
 
 impl Optimizer {
     /// How many running quantities per weight the rule keeps: none for
-    /// `sgd`, a velocity or a mean of g² for momentum, Nesterov and RMSprop,
+    /// `sgd`, a velocity, a mean of g² or a sum of g² for momentum,
+    /// Nesterov, RMSprop and Adagrad,
     /// two moments for Adam and AdamW.
     fn running_quantities(&self) -> usize {
         match self {
             Optimizer::Sgd => 0,
-            Optimizer::Momentum { .. } | Optimizer::Nesterov { .. } | Optimizer::Rmsprop { .. } => {
-                1
-            }
+            Optimizer::Momentum { .. }
+            | Optimizer::Nesterov { .. }
+            | Optimizer::Rmsprop { .. }
+            | Optimizer::Adagrad { .. } => 1,
             Optimizer::Adam { .. } | Optimizer::Adamw { .. } => 2,
         }
     }
@@ -448,6 +450,7 @@ impl<T: Float> Rule<T> {
                 (momentum, 0.0, 0.0)
             }
             Optimizer::Rmsprop { alpha, epsilon } => (alpha, 0.0, epsilon),
+            Optimizer::Adagrad { epsilon } => (0.0, 0.0, epsilon),
             Optimizer::Adam {
                 beta1,
                 beta2,
@@ -547,6 +550,14 @@ impl<T: Float> Rule<T> {
                     (w - eta * g / (s.sqrt() + epsilon), s)
                 })
             }
+            // G ← G + g²;  w ← w − η g / (√G + ε)
+            Optimizer::Adagrad { .. } => {
+                simd::update_with_state(weights, grads, first, |w, g, sum| {
+                    let g = g + l2 * w;
+                    let sum = sum + g * g;
+                    (w - eta * g / (sum.sqrt() + epsilon), sum)
+                })
+            }
             // w ← w − η λ w (AdamW only);  m ← β₁ m + (1 − β₁) g;
             // v ← β₂ v + (1 − β₂) g²;  w ← w − η m̂ / (√v̂ + ε)
             Optimizer::Adam { .. } | Optimizer::Adamw { .. } => {
@@ -571,6 +582,26 @@ mod tests {
     use crate::nn::activation::Activation;
     use crate::nn::dense::Dense;
     use crate::nn::loss::Loss;
+
+    #[test]
+    fn the_list_names_every_optimizer_with_its_defaults() {
+        crate::named::assert_sound_list::<Optimizer>();
+        // PyTorch's defaults (torch.optim: SGD momentum is 0 there; 0.9 is
+        // the customary choice), checked by name.
+        assert_eq!(
+            Optimizer::parse("adam").unwrap(),
+            Optimizer::Adam {
+                beta1: 0.9,
+                beta2: 0.999,
+                epsilon: 1e-8
+            }
+        );
+        assert_eq!(
+            Optimizer::parse("adagrad").unwrap(),
+            Optimizer::Adagrad { epsilon: 1e-10 }
+        );
+        assert!(Optimizer::parse("adadelta").is_err());
+    }
     use crate::nn::network::Architecture;
 
     /// A one-layer network 1 → 1 with weight w and bias 0, and a gradient g
@@ -627,6 +658,20 @@ mod tests {
         // s = 0.01·0.25 = 0.0025, √s = 0.05 → w = 1 − 0.1·0.5/(0.05 + 1e-8).
         let expected = 1.0 - 0.1 * 0.5 / (0.05 + 1e-8);
         assert!((run("rmsprop", 0.0, 1.0, 0.5, 0.1, 1) - expected).abs() < 1e-15);
+    }
+
+    #[test]
+    fn adagrad_steps_shrink_as_the_sum_of_squares_grows() {
+        // A constant g = 0.5: after t steps G = t·0.25, so step t moves the
+        // weight by η·0.5/(0.5·√t + 1e-10), the hand sum below (PyTorch's
+        // torch.optim.Adagrad with lr_decay 0 and a zero initial sum).
+        let expected = (1..=3).fold(1.0, |w, t: i32| {
+            w - 0.1 * 0.5 / ((f64::from(t) * 0.25).sqrt() + 1e-10)
+        });
+        assert!((run("adagrad", 0.0, 1.0, 0.5, 0.1, 3) - expected).abs() < 1e-15);
+        let first = 1.0 - run("adagrad", 0.0, 1.0, 0.5, 0.1, 1);
+        let third = run("adagrad", 0.0, 1.0, 0.5, 0.1, 2) - run("adagrad", 0.0, 1.0, 0.5, 0.1, 3);
+        assert!(third < first, "{third} {first}");
     }
 
     #[test]
@@ -705,7 +750,11 @@ mod tests {
 
     #[test]
     fn bad_hyper_parameters_are_refused() {
-        assert!(Optimizer::parse("adagrad").is_err());
+        assert_eq!(
+            Optimizer::parse("adagrad").unwrap(),
+            Optimizer::Adagrad { epsilon: 1e-10 }
+        );
+        assert!(Optimizer::parse("adadelta").is_err());
         let network = single(1.0);
         let bad = Optimizer::Momentum { momentum: 1.5 };
         assert!(OptimizerState::new(bad, 0.0, &network).is_err());

@@ -10,6 +10,8 @@
 //! | `inverse`     | η₀ / e^p                  | scikit-learn's `invscaling` (power_t = p), per epoch |
 
 use crate::error::{Error, Result};
+use crate::named::{list_with_or, named_variants, Named};
+use crate::setting::Setting;
 use serde::{Deserialize, Serialize};
 
 /// How the learning rate changes from epoch to epoch.
@@ -38,38 +40,66 @@ pub enum Schedule {
     },
 }
 
+named_variants!(Schedule {
+    Schedule::Constant => Schedule::Constant, "constant", "the same rate every epoch";
+    Schedule::Step { .. } => Schedule::Step { every: 50, gamma: 0.5 },
+        "step", "the rate times γ every k epochs";
+    Schedule::Exponential { .. } => Schedule::Exponential { gamma: 0.99 },
+        "exponential", "the rate times γ every epoch";
+    Schedule::Inverse { .. } => Schedule::Inverse { power: 0.5 },
+        "inverse", "the rate divided by epoch^p";
+});
+
 impl Schedule {
-    /// Parses `constant`, `step` (every 50 epochs, γ 0.5), `step:K:G`,
-    /// `exponential` (γ 0.99), `exponential:G`, `inverse` (p 0.5), `inverse:P`.
+    /// How the schedule is written as text, its optional parameters in
+    /// brackets: `step[:K:GAMMA]`.
+    pub const fn form(&self) -> &'static str {
+        match self {
+            Schedule::Constant => "constant",
+            Schedule::Step { .. } => "step[:K:GAMMA]",
+            Schedule::Exponential { .. } => "exponential[:GAMMA]",
+            Schedule::Inverse { .. } => "inverse[:POWER]",
+        }
+    }
+
+    /// What the parameters of [`Schedule::form`] do, for one-line lists
+    /// after the form, where the form alone does not say it: `× GAMMA
+    /// every K epochs`.
+    pub const fn note(&self) -> Option<&'static str> {
+        match self {
+            Schedule::Step { .. } => Some("× GAMMA every K epochs"),
+            Schedule::Inverse { .. } => Some("η/epoch^POWER"),
+            Schedule::Constant | Schedule::Exponential { .. } => None,
+        }
+    }
+
+    /// Parses a name with its default parameters ([`Schedule::ALL`]:
+    /// `step` is every 50 epochs, γ 0.5; `exponential` γ 0.99; `inverse` p
+    /// 0.5), or a [`Schedule::form`] with parameters: `step:K:G`,
+    /// `exponential:G`, `inverse:P`.
     pub fn parse(text: &str) -> Result<Schedule> {
         let bad = || {
+            let forms = Self::ALL.map(|schedule| schedule.form());
             Error::setting(
-                "schedule",
-                format!("'{text}' (expected constant, step[:K:GAMMA], exponential[:GAMMA] or inverse[:POWER])"),
+                Setting::Schedule,
+                format!("'{text}' (expected {})", list_with_or(&forms)),
             )
         };
-        let parts: Vec<&str> = text.trim().split(':').collect();
+        let mut parts = text.trim().split(':');
+        let name = parts.next().unwrap_or_default();
+        let parameters: Vec<&str> = parts.collect();
+        let mut schedule = Self::from_name(name).ok_or_else(bad)?;
         let number = |s: &str| s.parse::<f64>().map_err(|_| bad());
-        let schedule = match parts.as_slice() {
-            ["constant"] => Schedule::Constant,
-            ["step"] => Schedule::Step {
-                every: 50,
-                gamma: 0.5,
-            },
-            ["step", every, gamma] => Schedule::Step {
-                every: every.parse().map_err(|_| bad())?,
-                gamma: number(gamma)?,
-            },
-            ["exponential"] => Schedule::Exponential { gamma: 0.99 },
-            ["exponential", gamma] => Schedule::Exponential {
-                gamma: number(gamma)?,
-            },
-            ["inverse"] => Schedule::Inverse { power: 0.5 },
-            ["inverse", power] => Schedule::Inverse {
-                power: number(power)?,
-            },
+        match (&mut schedule, parameters.as_slice()) {
+            (_, []) => {}
+            (Schedule::Step { every, gamma }, [k, g]) => {
+                *every = k.parse().map_err(|_| bad())?;
+                *gamma = number(g)?;
+            }
+            (Schedule::Exponential { gamma }, [g]) => *gamma = number(g)?,
+            (Schedule::Inverse { power }, [p]) => *power = number(p)?,
             _ => return Err(bad()),
-        };
+        }
         schedule.validate()?;
         Ok(schedule)
     }
@@ -86,7 +116,7 @@ impl Schedule {
             Ok(())
         } else {
             Err(Error::setting(
-                "schedule",
+                Setting::Schedule,
                 format!("{self:?}: needs 0 < gamma ≤ 1, every ≥ 1, power ≥ 0"),
             ))
         }
@@ -120,6 +150,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_list_names_every_schedule_with_its_defaults() {
+        crate::named::assert_sound_list::<Schedule>();
+        assert_eq!(
+            Schedule::parse("step").unwrap(),
+            Schedule::Step {
+                every: 50,
+                gamma: 0.5
+            }
+        );
+        let err = Schedule::parse("cosine").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "invalid schedule: 'cosine' (expected constant, step[:K:GAMMA], exponential[:GAMMA] or inverse[:POWER])"
+        );
+    }
+
+    #[test]
     fn rates_by_hand() {
         let step = Schedule::parse("step:10:0.5").unwrap();
         // Epochs 1–10 at η₀, 11–20 at η₀/2, 21 at η₀/4.
@@ -144,6 +191,8 @@ mod tests {
             "exponential:2",
             "inverse:-1",
             "step:a:b",
+            "step:5",
+            "constant:1",
         ] {
             assert!(Schedule::parse(bad).is_err(), "{bad}");
         }

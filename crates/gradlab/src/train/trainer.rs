@@ -24,6 +24,7 @@ use crate::error::{Error, Result};
 use crate::matrix::Matrix;
 use crate::nn::loss::Targets;
 use crate::nn::network::Network;
+use crate::setting::Setting;
 use crate::train::early_stopping::EarlyStopping;
 use crate::train::interrupt::{Interrupt, Interruption};
 use crate::train::optimizer::Optimizer;
@@ -48,7 +49,7 @@ impl BatchSize {
             number => match number.parse::<usize>() {
                 Ok(n) if n > 0 => Ok(BatchSize::Samples(n)),
                 _ => Err(Error::setting(
-                    "batch size",
+                    Setting::BatchSize,
                     format!("'{text}' (expected a whole number ≥ 1 or 'full')"),
                 )),
             },
@@ -184,28 +185,31 @@ impl TrainSettings {
     pub fn validate(&self) -> Result<()> {
         if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
             return Err(Error::setting(
-                "learning rate",
+                Setting::LearningRate,
                 format!("{} (must be a positive number)", self.learning_rate),
             ));
         }
         self.optimizer.validate()?;
         if self.epochs == 0 {
-            return Err(Error::setting("epochs", "0 (must be at least 1)"));
+            return Err(Error::setting(Setting::Epochs, "0 (must be at least 1)"));
         }
         if self.batch_size == BatchSize::Samples(0) {
-            return Err(Error::setting("batch size", "0 (must be at least 1)"));
+            return Err(Error::setting(Setting::BatchSize, "0 (must be at least 1)"));
         }
         self.schedule.validate()?;
         if let Some(stopping) = &self.early_stopping {
             stopping.validate()?;
             if !self.measure_costs {
-                return Err(Error::setting("early stopping", "needs the costs measured"));
+                return Err(Error::setting(
+                    Setting::EarlyStopping,
+                    "needs the costs measured",
+                ));
             }
         }
         if let Some(norm) = self.clip_norm {
             if !(norm.is_finite() && norm > 0.0) {
                 return Err(Error::setting(
-                    "clip norm",
+                    Setting::ClipNorm,
                     format!("{norm} (must be positive)"),
                 ));
             }
@@ -213,7 +217,7 @@ impl TrainSettings {
         if let Some(epsilon) = self.epsilon {
             if !(epsilon.is_finite() && epsilon > 0.0) {
                 return Err(Error::setting(
-                    "epsilon",
+                    Setting::GradientEpsilon,
                     format!("{epsilon} (must be positive)"),
                 ));
             }

@@ -24,6 +24,7 @@ use crate::matrix::Matrix;
 use crate::nn::loss::Targets;
 use crate::nn::network::{Gradients, Network, Workspace};
 use crate::nn::numerical_gradient::{default_epsilon, NumericalGradient};
+use crate::setting::Setting;
 use crate::train::clip::clip_by_norm;
 use crate::train::early_stopping::EarlyStopper;
 use crate::train::evaluation::{mean_cost, Evaluation};
@@ -139,7 +140,7 @@ impl<T: Float> Training<T> {
         settings.validate()?;
         if train.is_empty() {
             return Err(Error::setting(
-                "training data",
+                Setting::TrainingData,
                 "there are no training rows",
             ));
         }
@@ -286,7 +287,7 @@ impl<T: Float> Training<T> {
         let in_progress = self.position > 0;
         if epochs < finished || (epochs == finished && in_progress) {
             return Err(Error::setting(
-                "epochs",
+                Setting::Epochs,
                 format!("{epochs} (the run is already in epoch {})", self.epoch),
             ));
         }

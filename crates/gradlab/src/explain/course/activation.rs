@@ -12,6 +12,7 @@ pub(super) fn activation_words(activation: Activation) -> &'static str {
         Activation::LeakyRelu => "leaky ReLU",
         Activation::Linear => "linear (no activation)",
         Activation::LecunTanh => "LeCun's scaled tanh",
+        Activation::Elu => "ELU",
     }
 }
 
@@ -42,6 +43,12 @@ pub(super) fn activation_formula(activation: Activation, l: usize) -> Expr {
         Activation::LecunTanh => spelled(
             format!("{a} = 1.7159 · tanh(2 {z} / 3)"),
             format!(r"{la} = 1.7159 \tanh(\tfrac{{2}}{{3}} {lz})"),
+        ),
+        Activation::Elu => spelled(
+            format!("{a} = {z} where {z} > 0, else e^{z} − 1"),
+            format!(
+                r"{la} = \begin{{cases}} {lz} & {lz} > 0 \\ e^{{{lz}}} - 1 & \text{{else}} \end{{cases}}"
+            ),
         ),
     }
 }
@@ -77,6 +84,12 @@ pub(super) fn derivative_formula(activation: Activation, l: usize) -> Expr {
             format!("{lhs} = 1.7159 · 2/3 · (1 − ({a} / 1.7159)²)"),
             format!(
                 r"{llhs} = 1.7159 \cdot \tfrac{{2}}{{3}} \left(1 - ({la} / 1.7159)^{{2}}\right)"
+            ),
+        ),
+        Activation::Elu => spelled(
+            format!("{lhs} = 1 where {z} > 0, else {a} + 1"),
+            format!(
+                r"{llhs} = \begin{{cases}} 1 & {lz} > 0 \\ {la} + 1 & \text{{else}} \end{{cases}}"
             ),
         ),
     }

@@ -50,7 +50,9 @@ pub fn flat_tails<T: Float>(activation: Activation) -> FlatTails {
             low: Some(0.0),
             high: None,
         },
-        Activation::LeakyRelu | Activation::Linear => FlatTails::NONE,
+        // e^z − 1 rounds to −1 far enough left, but where depends on the
+        // library's exp: no tail is claimed.
+        Activation::LeakyRelu | Activation::Linear | Activation::Elu => FlatTails::NONE,
     }
 }
 

@@ -3,7 +3,8 @@
 //! Rows are samples, columns are features: a batch of `B` inputs with `n`
 //! features is a `B × n` matrix. The matrix product is faer's GEMM, run on one
 //! thread per block of the output when it is big ([`gemm`]); everything else
-//! here is a plain loop.
+//! here is a plain loop. [`reference::product`] is the product as the
+//! formula's triple loop, which the tests check the GEMM against.
 //!
 //! faer is the GEMM rather than the `gemm` crate (the same author's lower-level
 //! library, also among faer's dependencies) because it is the faster of the
@@ -15,6 +16,8 @@ use faer::linalg::matmul::matmul;
 use faer::{Accum, MatMut, MatRef, Par};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::OnceLock;
+
+pub mod reference;
 
 /// A dense, row-major matrix of `rows × cols` elements.
 #[derive(Debug, Clone, PartialEq)]

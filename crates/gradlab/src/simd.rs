@@ -381,6 +381,45 @@ mod tests {
         assert!(tanh_f32(f32::NAN).is_nan());
     }
 
+    /// Values over f32's range for the activations and the exponential:
+    /// every 1/64 in [−120, 120], then ±0, ±∞ and NaN.
+    fn sample_values() -> Vec<f32> {
+        let mut values: Vec<f32> = (-7680..=7680).map(|i| i as f32 / 64.0).collect();
+        values.extend([0.0, -0.0, f32::INFINITY, f32::NEG_INFINITY, f32::NAN]);
+        values
+    }
+
+    /// The run-time dispatched loops (the AVX2 copy on a CPU that has it)
+    /// give the bits of the plain scalar loop for the vectorised kernels
+    /// and for a multiply-add step, as the module doc says they must.
+    #[test]
+    fn the_dispatched_loops_give_the_plain_loops_bits() {
+        let input = sample_values();
+        let other: Vec<f32> = input.iter().map(|x| x * 0.37 - 1.0).collect();
+        let same_bits = |a: &[f32], b: &[f32]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+        };
+        let kernels: [(&str, fn(f32) -> f32); 3] = [
+            ("exp_f32", exp_f32),
+            ("tanh_f32", tanh_f32),
+            ("a step", |x| x - 0.1 * (x * x + 0.5)),
+        ];
+        for (name, kernel) in kernels {
+            let (mut fast, mut plain) = (vec![0.0; input.len()], vec![0.0; input.len()]);
+            map(&input, &mut fast, kernel);
+            map_plain(&input, &mut plain, kernel);
+            assert!(same_bits(&fast, &plain), "map {name}");
+            let (mut fast, mut plain) = (input.clone(), input.clone());
+            map_in_place(&mut fast, kernel);
+            map_in_place_plain(&mut plain, kernel);
+            assert!(same_bits(&fast, &plain), "map_in_place {name}");
+            let (mut fast, mut plain) = (input.clone(), input.clone());
+            zip_map(&mut fast, &other, |x, y| kernel(x) * y + x);
+            zip_map_plain(&mut plain, &other, |x, y| kernel(x) * y + x);
+            assert!(same_bits(&fast, &plain), "zip_map {name}");
+        }
+    }
+
     #[test]
     fn map_and_zip_map_apply_the_function_to_every_element() {
         let input: Vec<f32> = (0..37).map(|i| i as f32 - 18.0).collect();

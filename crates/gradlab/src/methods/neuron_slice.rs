@@ -22,11 +22,16 @@
 //! rows with equal inputs are merged (`distinct_rows`, `class_rows`),
 //! and blocks of neighbouring inputs on which the activation is flat are
 //! costed in one step (`flat_blocks`).
+//!
+//! [`reference::cost_at`] computes the same cost as the lecture does, by a
+//! full forward pass of the network with the parameters set; the tests
+//! check the evaluator against it at every kind of grid point.
 
 mod class_rows;
 mod distinct_rows;
 mod flat_blocks;
 pub mod flat_tails;
+pub mod reference;
 
 use crate::element::Float;
 use crate::matrix::Matrix;
@@ -597,10 +602,13 @@ mod tests {
             let mut full = CostEvaluator::full_forward(&network, &rows, &parameters);
             for values in [[0.3, -1.2, 0.5], [2.0, 0.0, -0.7]] {
                 let (a, b) = (fast.cost_at(&values), full.cost_at(&values));
-                assert!(
-                    (a - b).abs() < 1e-12 * b.abs().max(1.0),
-                    "{activation}: {a} vs {b}"
-                );
+                let plain = reference::cost_at(&network, &rows, &parameters, &values);
+                for (c, name) in [(b, "full forward"), (plain, "reference")] {
+                    assert!(
+                        (a - c).abs() < 1e-12 * c.abs().max(1.0),
+                        "{activation}, {name}: {a} vs {c}"
+                    );
+                }
             }
         }
     }
@@ -635,7 +643,8 @@ mod tests {
     }
 
     /// The merged rows and flat blocks give the cost of the full forward
-    /// pass, to `tolerance` relative, for every activation, on a grid that
+    /// pass (the brute-force search's other evaluator, and the lecture's
+    /// [`reference::cost_at`]), to `tolerance` relative, for every activation, on a grid that
     /// reaches far into the flat tails (weights ±100) and near zero: for
     /// squared error (one output) and the cross-entropy (three classes).
     fn shortcuts_agree<T: Float>(loss: Loss, tolerance: f64) {
@@ -666,11 +675,14 @@ mod tests {
                 for (w2, bias) in [(-100.0, 3.0), (0.2, -0.4), (55.0, -20.0), (100.0, 100.0)] {
                     let values = [w0, w2, bias];
                     let (a, b) = (fast.cost_at(&values), full.cost_at(&values));
-                    assert!(
-                        (a - b).abs() <= tolerance * b.abs().max(1.0),
-                        "{activation} {} at {values:?}: {a} vs {b}",
-                        T::NAME
-                    );
+                    let plain = reference::cost_at(&network, &rows, &parameters, &values);
+                    for (c, name) in [(b, "full forward"), (plain, "reference")] {
+                        assert!(
+                            (a - c).abs() <= tolerance * c.abs().max(1.0),
+                            "{activation} {} at {values:?}, {name}: {a} vs {c}",
+                            T::NAME
+                        );
+                    }
                 }
             }
         }

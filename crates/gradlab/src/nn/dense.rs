@@ -9,6 +9,11 @@
 //!
 //! For one sample (a column vector x) this is the course's z = W·x + b; with
 //! the samples stacked as rows, the same product is x · Wᵀ.
+//!
+//! The forward pass takes the fastest of three ways to that product (plain
+//! dot products for few inputs, a GEMM, or a GEMM of the transposes for big
+//! layers); [`reference::forward`] is the formula's loops, which the tests
+//! check each of them against.
 
 use crate::element::Float;
 use crate::matrix::{
@@ -17,6 +22,8 @@ use crate::matrix::{
 use crate::nn::activation::Activation;
 use crate::nn::parameter_update::ParameterUpdate;
 use crate::simd;
+
+pub mod reference;
 
 /// A dense layer's parameters.
 #[derive(Debug, Clone, PartialEq)]

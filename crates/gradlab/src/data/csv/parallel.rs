@@ -398,7 +398,15 @@ mod tests {
     /// Both readers give the same table (rows, columns, every row's line,
     /// every cell to the bit) or the same error.
     fn assert_same(text: &[u8], part_bytes: usize) {
-        match (serial(text), in_parts(text, part_bytes)) {
+        assert_same_with(text, part_bytes, &CsvOptions::default());
+    }
+
+    /// [`assert_same`] for files read with `options`. The serial reader,
+    /// record by record through the `csv` crate, is the reference.
+    fn assert_same_with(text: &[u8], part_bytes: usize, options: &CsvOptions) {
+        let serial = Table::read(text, "t.csv", options);
+        let in_parts = Table::read_bytes_in_parts(text, "t.csv", options, part_bytes);
+        match (serial, in_parts) {
             (Ok(expected), Ok(got)) => {
                 // Debug, not ==: NaN cells are equal only as text.
                 assert_eq!(
@@ -618,6 +626,35 @@ mod tests {
                 text.push_str(end);
             }
             assert_same(text.as_bytes(), part_bytes);
+        }
+
+        /// Files with a decimal comma and `;` between cells (numbers the
+        /// packed path holds, points it must leave to the ordinary path,
+        /// words, empty cells) read the same in parts as in one piece.
+        #[test]
+        fn decimal_comma_rows_read_like_one_piece(
+            rows in proptest::collection::vec(
+                (
+                    proptest::collection::vec(
+                        proptest::sample::select(vec![
+                            "", "1", "38,5", "-0,25", " 3,5 ", "1.250", "4e2", "NA", "x",
+                            "0,1234567890123456",
+                        ]),
+                        3usize..4,
+                    ),
+                    proptest::sample::select(vec!["\n", "\r\n", "\r"]),
+                ),
+                0..40,
+            ),
+            part_bytes in 1usize..60,
+        ) {
+            let options = CsvOptions { delimiter: b';', decimal_comma: true };
+            let mut text = String::from("a;b;c\n");
+            for (cells, end) in rows {
+                text.push_str(&cells.join(";"));
+                text.push_str(end);
+            }
+            assert_same_with(text.as_bytes(), part_bytes, &options);
         }
     }
 }

@@ -139,13 +139,7 @@ impl CompareSettings {
                 "none (give at least one run)",
             ));
         }
-        match self.target_metric {
-            Some(target) if !target.is_finite() => Err(Error::setting(
-                Setting::TargetMetric,
-                format!("{target} (must be a number)"),
-            )),
-            _ => Ok(()),
-        }
+        crate::analysis::target::check_target_metric(self.target_metric)
     }
 }
 

@@ -9,11 +9,10 @@ use crate::analysis::progress::{Phase, Progress};
 use crate::analysis::target::{test_metric, TargetMetric};
 use crate::data::dataset::Dataset;
 use crate::data::task::Task;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::fit::fit;
 use crate::nn::network::Architecture;
 use crate::prepare::architecture_for;
-use crate::setting::Setting;
 use crate::settings::FitSettings;
 use crate::train::trainer::Control;
 use serde::{Deserialize, Serialize};
@@ -33,13 +32,7 @@ pub struct LecunSettings {
 impl LecunSettings {
     /// Checks that a given target is a number.
     pub fn validate(&self) -> Result<()> {
-        match self.target_metric {
-            Some(target) if !target.is_finite() => Err(Error::setting(
-                Setting::TargetMetric,
-                format!("{target} (must be a number)"),
-            )),
-            _ => Ok(()),
-        }
+        crate::analysis::target::check_target_metric(self.target_metric)
     }
 }
 

@@ -42,6 +42,18 @@ pub fn reached(task: Task, metric: f64, target: f64) -> bool {
     }
 }
 
+/// A given target metric must be a number (a missing one is derived from
+/// the runs instead).
+pub fn check_target_metric(target: Option<f64>) -> crate::error::Result<()> {
+    match target {
+        Some(target) if !target.is_finite() => Err(crate::error::Error::setting(
+            crate::setting::Setting::TargetMetric,
+            format!("{target} (must be a number)"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
